@@ -1,1 +1,1 @@
-return 0;
+return Moda.Cli.ModaCli.Run(args, Console.Out, Console.Error);

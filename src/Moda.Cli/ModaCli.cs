@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Moda.Configuration;
+using Moda.Data;
+
+namespace Moda.Cli;
+
+/// <summary>The <c>moda</c> command line: parses arguments, runs a command, maps errors to exit codes.</summary>
+public static class ModaCli
+{
+    /// <summary>Runs <c>moda</c> with <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? stdoutIsTerminal = null, bool? stderrIsTerminal = null)
+    {
+        var terminal = new Terminal(stdoutIsTerminal ?? !Console.IsOutputRedirected, stderrIsTerminal ?? !Console.IsErrorRedirected);
+        var root = new RootCommand("moda: multidimensional child poverty (MODA / Alkire-Foster) with survey standard errors");
+        root.Subcommands.Add(AnalyzeCommand.Create(stdout, stderr, terminal));
+        root.Subcommands.Add(InitCommand.Create(stdout, stderr));
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) stderr.WriteLine($"moda: {e.Message}");
+            stderr.WriteLine("Run 'moda --help' or 'moda analyze --help' for usage.");
+            return ExitCodes.BadUsage;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>Runs <paramref name="action"/>, turning the project's errors into messages and exit codes.</summary>
+    internal static int Guard(TextWriter stderr, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ModaConfigurationException e)
+        {
+            stderr.WriteLine($"moda: configuration error: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
+        catch (ModaDataException e)
+        {
+            stderr.WriteLine($"moda: data error: {e.Message}");
+            return ExitCodes.BadData;
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"moda: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine($"moda: {e.Message}");
+            return ExitCodes.BadData;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            stderr.WriteLine($"moda: {e.Message}");
+            return ExitCodes.BadData;
+        }
+    }
+}
+
+/// <summary>Whether standard output and standard error are terminals.</summary>
+internal sealed record Terminal(bool Output, bool Error);
+
+/// <summary>Bad usage found after parsing (an option value that does not fit).</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,23 @@
+namespace Moda;
+
+/// <summary>Options of one analysis beyond the specification.</summary>
+public sealed record AnalysisOptions
+{
+    /// <summary>Extra breakdown columns (the CLI's <c>--by</c>).</summary>
+    public IReadOnlyList<string> GroupBy { get; init; } = [];
+
+    /// <summary>Overrides the specification's headline cut-off.</summary>
+    public int? K { get; init; }
+
+    /// <summary>How the configuration is named in the results (a path, or "default profile").</summary>
+    public string ConfigName { get; init; } = "default profile";
+
+    /// <summary>Receives the number of rows read so far.</summary>
+    public IProgress<long>? Progress { get; init; }
+
+    /// <summary>Bootstrap draws to use instead of drawing from the seed (to reproduce another program).</summary>
+    public Estimation.BootstrapCounts? BootstrapCounts { get; init; }
+
+    /// <summary>Stops the analysis between batches.</summary>
+    public CancellationToken Cancellation { get; init; }
+}

@@ -1,0 +1,38 @@
+namespace Moda.Data;
+
+/// <summary>
+/// The distinct values of a categorical column in order of first appearance; a value's code is
+/// its index. Shared by every batch of one read, so codes are stable across batches.
+/// </summary>
+public sealed class CategoryDictionary
+{
+    private readonly List<string> _values = [];
+    private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    /// <summary>Creates an empty dictionary.</summary>
+    public CategoryDictionary() => _lookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Number of distinct values seen so far.</summary>
+    public int Count => _values.Count;
+
+    /// <summary>The value of a code.</summary>
+    public string this[int code] => _values[code];
+
+    /// <summary>The values, indexed by code.</summary>
+    public IReadOnlyList<string> Values => _values;
+
+    /// <summary>The code of a value, adding it when new.</summary>
+    public int GetOrAdd(ReadOnlySpan<char> value)
+    {
+        if (_lookup.TryGetValue(value, out var code)) return code;
+        var s = value.ToString();
+        code = _values.Count;
+        _values.Add(s);
+        _codes.Add(s, code);
+        return code;
+    }
+
+    /// <summary>The code of a value, or -1 when it has not been seen.</summary>
+    public int Find(string value) => _codes.TryGetValue(value, out var code) ? code : -1;
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+
+namespace Moda.Data;
+
+/// <summary>
+/// The cell values that mean missing for one column: matched as text (UTF-8 bytes) and, for codes
+/// that are numbers, as numbers too, so "99" also catches "99.0".
+/// </summary>
+internal sealed class MissingCodes
+{
+    private readonly byte[][] _texts;
+    private readonly double[] _numbers;
+
+    public MissingCodes(IEnumerable<string> codes)
+    {
+        var list = codes.Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        _texts = list.Select(Encoding.UTF8.GetBytes).ToArray();
+        _numbers = list
+            .Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
+            .Where(double.IsFinite).ToArray();
+    }
+
+    /// <summary>True for an empty cell or a cell equal to one of the codes.</summary>
+    public bool IsMissingText(ReadOnlySpan<byte> cell)
+    {
+        if (cell.IsEmpty) return true;
+        foreach (var t in _texts)
+            if (cell.SequenceEqual(t)) return true;
+        return false;
+    }
+
+    /// <summary>True for a number equal to one of the numeric codes.</summary>
+    public bool IsMissingNumber(double value)
+    {
+        foreach (var n in _numbers)
+            if (value == n) return true;
+        return false;
+    }
+}

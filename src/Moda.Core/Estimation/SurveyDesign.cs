@@ -1,0 +1,124 @@
+using Moda.Configuration;
+using Moda.Data;
+
+namespace Moda.Estimation;
+
+/// <summary>
+/// The first-stage design behind the variance formula: strata, their sampling units, the
+/// finite population correction and the lonely-PSU rule. Variances follow R survey 4.1
+/// (<c>svydesign(ids = ~psu, strata = ~stratum, weights = ~w, nest = TRUE)</c>): with-replacement
+/// Taylor linearization, Σ_h f_h n_h/(n_h − 1) Σ_c (u_hc − ū_h)², f_h = 1 − n_h/N_h with an fpc.
+/// </summary>
+public sealed class SurveyDesign
+{
+    private readonly double[] _scale;     // f_h n_h/(n_h − 1), or the lonely rule's factor
+    private readonly bool[] _lonely;
+    private readonly double _averageFactor;
+
+    /// <summary>Builds the design from a filled histogram.</summary>
+    /// <exception cref="ModaDataException">A stratum has one PSU and the rule is <c>fail</c>, or the fpc is impossible.</exception>
+    public SurveyDesign(SurveyHistogram histogram, VarianceSpec spec, string file, string? strataColumn, string? fpcColumn)
+    {
+        UnitCount = histogram.UnitCount;
+        UnitStratum = histogram.UnitStratum.ToArray();
+        StratumCount = histogram.StratumCount;
+        UnitsArePsus = histogram.UnitsArePsus;
+        StratumNames = histogram.StratumCodes.Select(c => c < 0 ? "(all)" : histogram.StratumDictionary![c]).ToArray();
+        Psus = new long[StratumCount];
+        if (UnitsArePsus) foreach (var s in UnitStratum) Psus[s]++;
+        else for (var h = 0; h < StratumCount; h++) Psus[h] = histogram.StratumChildren[h];
+        Rule = spec.LonelyPsu;
+
+        _scale = new double[StratumCount];
+        _lonely = new bool[StratumCount];
+        var lonely = new List<string>();
+        for (var h = 0; h < StratumCount; h++)
+        {
+            var n = Psus[h];
+            var f = 1.0;
+            var fpc = histogram.StratumFpc[h];
+            if (!double.IsNaN(fpc))
+            {
+                var population = fpc <= 1 ? n / fpc : fpc;
+                if (fpc <= 0 || population < n)
+                    throw new ModaDataException(file, $"stratum '{StratumNames[h]}' has {n} sampled units but a finite population correction of {fpc} (population units per stratum, or a sampling fraction in (0, 1])", 0, fpcColumn);
+                f = (population - n) / population;
+            }
+            if (n >= 2)
+            {
+                _scale[h] = f * n / (n - 1);
+                continue;
+            }
+            _lonely[h] = true;
+            lonely.Add(StratumNames[h]);
+            _scale[h] = Rule == LonelyPsuRule.Centered ? f : 0;
+        }
+        LonelyStrata = lonely;
+        if (lonely.Count > 0 && Rule == LonelyPsuRule.Fail)
+            throw new ModaDataException(file,
+                $"stratum '{lonely[0]}' has only one PSU{(lonely.Count > 1 ? $" (and {lonely.Count - 1} more strata)" : "")}, so its variance cannot be estimated; set \"lonelyPsu\" to \"certainty\", \"remove\", \"centered\" (R adjust) or \"average\" in the configuration",
+                0, strataColumn);
+        _averageFactor = Rule == LonelyPsuRule.Average && lonely.Count < StratumCount
+            ? (double)StratumCount / (StratumCount - lonely.Count) : 1;
+        DegreesOfFreedom = Psus.Sum() - StratumCount;
+    }
+
+    /// <summary>Number of sampling units (units are strata when each child is its own PSU).</summary>
+    public int UnitCount { get; }
+
+    /// <summary>Stratum of each unit.</summary>
+    public int[] UnitStratum { get; }
+
+    /// <summary>Number of strata.</summary>
+    public int StratumCount { get; }
+
+    /// <summary>Stratum names (the stratum column's values).</summary>
+    public string[] StratumNames { get; }
+
+    /// <summary>PSUs per stratum (children when there are no clusters).</summary>
+    public long[] Psus { get; }
+
+    /// <summary>False when each child is its own PSU and units are whole strata.</summary>
+    public bool UnitsArePsus { get; }
+
+    /// <summary>The lonely-PSU rule.</summary>
+    public LonelyPsuRule Rule { get; }
+
+    /// <summary>Strata with a single PSU.</summary>
+    public IReadOnlyList<string> LonelyStrata { get; }
+
+    /// <summary>Design degrees of freedom: PSUs minus strata.</summary>
+    public long DegreesOfFreedom { get; }
+
+    /// <summary>
+    /// Variance of a linearized total. <paramref name="u"/> holds the influence total of each
+    /// unit; when units are strata (no clusters), <paramref name="q"/> holds Σ u_i² per stratum.
+    /// </summary>
+    public double Variance(ReadOnlySpan<double> u, ReadOnlySpan<double> q)
+    {
+        Span<double> s1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        Span<double> s2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        s1.Clear();
+        s2.Clear();
+        for (var c = 0; c < u.Length; c++)
+        {
+            var h = UnitStratum[c];
+            s1[h] += u[c];
+            if (UnitsArePsus) s2[h] += u[c] * u[c];
+        }
+        if (!UnitsArePsus) q.CopyTo(s2);
+        var v = 0.0;
+        for (var h = 0; h < StratumCount; h++)
+        {
+            if (_lonely[h])
+            {
+                // certainty/remove: the PSU is centred on itself; centered (R adjust): centred at 0,
+                // the grand mean of linearized totals; average: left out and made up for below.
+                v += _scale[h] * s2[h];
+                continue;
+            }
+            v += _scale[h] * (s2[h] - s1[h] * s1[h] / Psus[h]);
+        }
+        return Math.Max(v, 0) * _averageFactor;
+    }
+}
