@@ -18,14 +18,40 @@ public static class ModaAnalyzer
     /// <summary>Analyses a data file (format chosen by extension).</summary>
     /// <exception cref="ModaConfigurationException">The specification does not fit the data.</exception>
     /// <exception cref="ModaDataException">The data are malformed.</exception>
-    public static ModaResults Analyze(string dataFile, ModaSpec spec, AnalysisOptions? options = null)
+    public static ModaResults Analyze(string dataFile, ModaSpec spec, AnalysisOptions? options = null) =>
+        ModaAnalysis.Run(dataFile, spec, options).Results;
+
+    /// <summary>Analyses the rows of an open reader.</summary>
+    public static ModaResults Analyze(ITableReader reader, ModaSpec spec, AnalysisOptions? options = null) =>
+        ModaAnalysis.Run(reader, spec, options).Results;
+}
+
+/// <summary>
+/// A completed analysis: the results, and the sufficient statistic behind them for further
+/// estimates (such as differences between subgroups) without reading the data again.
+/// </summary>
+public sealed class ModaAnalysis
+{
+    private readonly ProfileEstimator _estimator;
+
+    private ModaAnalysis(ModaResults results, ProfileEstimator estimator)
+    {
+        Results = results;
+        _estimator = estimator;
+    }
+
+    /// <summary>The full profile.</summary>
+    public ModaResults Results { get; }
+
+    /// <summary>Analyses a data file (format chosen by extension).</summary>
+    public static ModaAnalysis Run(string dataFile, ModaSpec spec, AnalysisOptions? options = null)
     {
         using var reader = TableReaders.Open(dataFile);
-        return Analyze(reader, spec, options);
+        return Run(reader, spec, options);
     }
 
     /// <summary>Analyses the rows of an open reader.</summary>
-    public static ModaResults Analyze(ITableReader reader, ModaSpec spec, AnalysisOptions? options = null)
+    public static ModaAnalysis Run(ITableReader reader, ModaSpec spec, AnalysisOptions? options = null)
     {
         options ??= new AnalysisOptions();
         if (options.K is { } k)
@@ -35,11 +61,11 @@ public static class ModaAnalyzer
         }
         var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path);
         var histogram = Accumulate(reader, plan, options);
-        var design = new SurveyDesign(histogram, plan.Spec.Variance, reader.Path, plan.Spec.Strata, plan.Spec.Variance.Fpc);
-        var engine = new RatioEngine(histogram, design, plan.Spec.Variance, options.BootstrapCounts);
-        var groups = new ProfileEstimator(plan, histogram, engine).EstimateAll();
         var v = plan.Spec.Variance;
-        return new ModaResults
+        var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);
+        var engine = new RatioEngine(histogram, design, v, options.BootstrapCounts);
+        var estimator = new ProfileEstimator(plan, histogram, engine);
+        var results = new ModaResults
         {
             Tool = new ToolInfo("moda", ModaInfo.Version),
             Input = new InputInfo(reader.Path, histogram.Rows, options.ConfigName, histogram.Unassigned),
@@ -49,12 +75,20 @@ public static class ModaAnalyzer
                 v.Interval == IntervalKind.T ? "t" : "normal", v.Level,
                 v.LonelyPsu.ToString().ToLowerInvariant(), design.LonelyStrata,
                 v.Method == VarianceMethod.Bootstrap ? (options.BootstrapCounts?.Counts.Length ?? v.Replicates) : 0),
-            AgeGroups = groups,
+            AgeGroups = estimator.EstimateAll(),
             DroppedDimensions = plan.DroppedDimensions,
         };
+        return new ModaAnalysis(results, estimator);
     }
 
-    /// <summary>Reads every row once into the histogram.</summary>
+    /// <summary>
+    /// The difference between two subgroups of a breakdown (e.g. rural − urban) of H, A or M0 at
+    /// count cut-off <paramref name="k"/>, within an age group or <c>all</c>; its standard error
+    /// accounts for both subgroups coming from one survey.
+    /// </summary>
+    public Estimate Difference(string ageGroup, string column, string valueA, string valueB, int k, string measure = "M0") =>
+        _estimator.Difference(ageGroup, column, valueA, valueB, k, measure);
+
     internal static SurveyHistogram Accumulate(ITableReader reader, AnalysisPlan plan, AnalysisOptions options)
     {
         var histogram = new SurveyHistogram(plan, reader.Path, rowUnits: plan.Spec.Variance.Method == VarianceMethod.Bootstrap);

@@ -8,8 +8,19 @@ namespace Moda.Estimation;
 /// </summary>
 public sealed class BootstrapCounts
 {
-    /// <summary>Wraps given counts (replicate × unit); used to reproduce another program's draws.</summary>
-    public BootstrapCounts(int[][] counts) => Counts = counts;
+    /// <summary>
+    /// Wraps given counts (replicate × unit), e.g. to reproduce another program's draws. With
+    /// <paramref name="unitLabels"/>, column u of the counts belongs to the PSU labelled
+    /// <c>unitLabels[u]</c>; without, columns are in the design's unit order.
+    /// </summary>
+    public BootstrapCounts(int[][] counts, IReadOnlyList<string>? unitLabels = null)
+    {
+        Counts = counts;
+        UnitLabels = unitLabels;
+    }
+
+    /// <summary>The PSU label of each column of <see cref="Counts"/>, or null for the design's unit order.</summary>
+    public IReadOnlyList<string>? UnitLabels { get; }
 
     /// <summary>Draws per replicate and unit.</summary>
     public int[][] Counts { get; }
@@ -39,6 +50,13 @@ public sealed class BootstrapCounts
     {
         var n = new int[design.StratumCount];
         foreach (var h in design.UnitStratum) n[h]++;
+        var column = Enumerable.Range(0, design.UnitCount).ToArray();
+        if (UnitLabels is not null)
+        {
+            var index = UnitLabels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => x.i);
+            column = design.UnitLabels.Select(l => index.TryGetValue(l, out var i) ? i
+                : throw new ArgumentException($"the bootstrap counts have no column for PSU '{l}'")).ToArray();
+        }
         var result = new double[Counts.Length][];
         for (var r = 0; r < Counts.Length; r++)
         {
@@ -46,7 +64,7 @@ public sealed class BootstrapCounts
             for (var c = 0; c < m.Length; c++)
             {
                 var nh = n[design.UnitStratum[c]];
-                m[c] = nh < 2 ? 1 : Counts[r][c] * (double)nh / (nh - 1);
+                m[c] = nh < 2 ? 1 : Counts[r][column[c]] * (double)nh / (nh - 1);
             }
         }
         return (result, 1.0 / (Counts.Length - 1));

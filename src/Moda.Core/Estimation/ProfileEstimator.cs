@@ -28,22 +28,51 @@ public sealed class ProfileEstimator
     }
 
     /// <summary>Estimates every age group, then the pooled group when there are age groups.</summary>
-    public List<GroupResult> EstimateAll()
+    public List<GroupResult> EstimateAll() => Domains().Select(Estimate).ToList();
+
+    /// <summary>
+    /// The difference <paramref name="valueA"/> − <paramref name="valueB"/> of a measure (H, A or M0)
+    /// at count cut-off <paramref name="k"/> between two values of a breakdown column, within an age
+    /// group (or <c>all</c>), with the standard error of a difference within one survey.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown group, column, value or measure.</exception>
+    public Results.Estimate Difference(string group, string column, string valueA, string valueB, int k, string measure)
     {
-        var results = new List<GroupResult>();
+        var d = Domains().FirstOrDefault(x => x.Name == group) ?? throw new ArgumentException($"no age group '{group}'", nameof(group));
+        var b = _plan.GroupByNames.ToList().IndexOf(column);
+        if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
+        var dict = _h.GroupByDictionaries[b];
+        int Code(string v) => v == "(missing)" ? -1 : dict?.Find(v) is { } c and >= 0 ? c : throw new ArgumentException($"'{column}' has no value '{v}'");
+        int[] Sub(int code) => d.Entries.Where(e => _h.Cells[_h.EntryCell[e]][b] == code).ToArray();
+        var cut = CountCut(k, d.Groups.Select(g => _plan.Groups[g].DimensionCount).Distinct().ToArray());
+        var complete = Vector(p => Complete(p) ? 1 : 0);
+        var intensity = Vector(p => cut.Identified[Index(p)] * Score(p));
+        var (y, x) = measure switch
+        {
+            "H" => (cut.Identified, complete),
+            "M0" => (intensity, complete),
+            "A" => (intensity, cut.Identified),
+            _ => throw new ArgumentException($"measure must be H, A or M0, not '{measure}'", nameof(measure)),
+        };
+        return _engine.Difference(Sub(Code(valueA)), y, x, Sub(Code(valueB)), y, x);
+    }
+
+    private List<Domain> Domains()
+    {
+        var domains = new List<Domain>();
         var groups = _plan.Groups;
         var entriesByGroup = new List<int>[groups.Count];
         for (var g = 0; g < groups.Count; g++) entriesByGroup[g] = [];
         for (var e = 0; e < _h.EntryPattern.Count; e++) entriesByGroup[_h.Patterns[_h.EntryPattern[e]].Group].Add(e);
         for (var g = 0; g < groups.Count; g++)
-            results.Add(Estimate(new Domain(groups[g].Name, [g], entriesByGroup[g].ToArray(), groups[g].DimensionMask)));
+            domains.Add(new Domain(groups[g].Name, [g], entriesByGroup[g].ToArray(), groups[g].DimensionMask));
         if (_plan.HasAgeGroups)
         {
             var all = Enumerable.Range(0, _h.EntryPattern.Count).ToArray();
             var mask = groups.Aggregate(0u, (m, g) => m | g.DimensionMask);
-            results.Add(Estimate(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), all, mask)));
+            domains.Add(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), all, mask));
         }
-        return results;
+        return domains;
     }
 
     private sealed record Domain(string Name, int[] Groups, int[] Entries, uint DimensionMask);

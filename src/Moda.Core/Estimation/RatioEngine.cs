@@ -18,7 +18,7 @@ public sealed class RatioEngine
     private readonly double[] _w;
     private readonly double[] _w2;
     private readonly double[] _y, _x;            // per unit: Σ w·y, Σ w·x
-    private readonly double[] _qyy, _qxy, _qxx;  // per stratum, without clusters: Σ w²y², Σ w²xy, Σ w²x²
+    private readonly double[] _q;                // per stratum, without clusters: Σ w²(y − R x)² / X²
     private readonly double _quantile;
     private readonly double[][]? _replicates;    // per replicate, the multiplier of each unit
     private readonly double _replicateScale;
@@ -34,9 +34,7 @@ public sealed class RatioEngine
         _w2 = histogram.EntryWeight2.ToArray();
         _y = new double[design.UnitCount];
         _x = new double[design.UnitCount];
-        _qyy = new double[design.StratumCount];
-        _qxy = new double[design.StratumCount];
-        _qxx = new double[design.StratumCount];
+        _q = new double[design.StratumCount];
         var tail = 1 - (1 - spec.Level) / 2;
         _quantile = spec.Interval == IntervalKind.T && design.DegreesOfFreedom > 0
             ? StudentT.InvCDF(0, 1, design.DegreesOfFreedom, tail)
@@ -58,7 +56,9 @@ public sealed class RatioEngine
     public Estimate Ratio(ReadOnlySpan<int> domain, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
     {
         var total = Accumulate(domain, y, x);
-        return Finish(Sum(_y), total);
+        var ratio = Sum(_y) / total;
+        if (!Design.UnitsArePsus) Squares(domain, y, x, ratio, total, _q, clear: true);
+        return Finish(ratio, total);
     }
 
     /// <summary>
@@ -69,11 +69,17 @@ public sealed class RatioEngine
     {
         var total = Accumulate(domainX, Zero(y.Length), x);
         var xUnits = (double[])_x.Clone();
-        var qxx = (double[])_qxx.Clone();
-        Accumulate(domainY, y, x); // y totals, and the cross term over domainY ⊆ domainX
+        Accumulate(domainY, y, Zero(y.Length));
         xUnits.CopyTo(_x, 0);
-        qxx.CopyTo(_qxx, 0);
-        return Finish(Sum(_y), total);
+        var ratio = Sum(_y) / total;
+        if (!Design.UnitsArePsus)
+        {
+            // Σ_X w²(y·[Y] − R x)² = Σ_X w²(R x)² + Σ_Y w²((y − R x)² − (R x)²), as domainY ⊆ domainX.
+            Squares(domainX, Zero(y.Length), x, ratio, total, _q, clear: true);
+            Squares(domainY, y, x, ratio, total, _q, clear: false);
+            Squares(domainY, Zero(y.Length), x, ratio, total, _q, clear: false, sign: -1);
+        }
+        return Finish(ratio, total);
     }
 
     /// <summary>A ratio from unit totals computed by the caller (indicator rates).</summary>
@@ -82,10 +88,11 @@ public sealed class RatioEngine
     {
         yUnits.CopyTo(_y);
         xUnits.CopyTo(_x);
-        qyy.CopyTo(_qyy);
-        qxy.CopyTo(_qxy);
-        qxx.CopyTo(_qxx);
-        return Finish(Sum(_y), Sum(_x));
+        var total = Sum(_x);
+        var ratio = Sum(_y) / total;
+        for (var h = 0; h < _q.Length; h++)
+            _q[h] = (qyy[h] - 2 * ratio * qxy[h] + ratio * ratio * qxx[h]) / (total * total);
+        return Finish(ratio, total);
     }
 
     /// <summary>The difference of two ratios (a − b) over two disjoint domains, with the SE of the difference in one survey.</summary>
@@ -94,12 +101,16 @@ public sealed class RatioEngine
     {
         var ta = Accumulate(domainA, yA, xA);
         var ra = Sum(_y) / ta;
-        var ua = Influence(ra, ta, out var qa);
+        var ua = Influence(ra, ta);
+        var qa = new double[_q.Length];
+        if (!Design.UnitsArePsus) Squares(domainA, yA, xA, ra, ta, qa, clear: true);
         var repA = ReplicateRatios();
         var tb = Accumulate(domainB, yB, xB);
         var rb = Sum(_y) / tb;
         if (!(ta > 0 && tb > 0)) return Estimate.Undefined;
-        var ub = Influence(rb, tb, out var qb);
+        var ub = Influence(rb, tb);
+        var qb = new double[_q.Length];
+        if (!Design.UnitsArePsus) Squares(domainB, yB, xB, rb, tb, qb, clear: true);
         var d = ra - rb;
         double se;
         if (repA is null)
@@ -118,29 +129,20 @@ public sealed class RatioEngine
         return new Estimate(d, se, d - _quantile * se, d + _quantile * se);
     }
 
-    private Estimate Finish(double yTotal, double xTotal)
+    private Estimate Finish(double ratio, double xTotal)
     {
         if (!(xTotal > 0)) return Estimate.Undefined;
-        var ratio = yTotal / xTotal;
         var se = _replicates is null
-            ? Math.Sqrt(Design.Variance(Influence(ratio, xTotal, out var q), q))
+            ? Math.Sqrt(Design.Variance(Influence(ratio, xTotal), _q))
             : Math.Sqrt(ReplicateVariance(ReplicateRatios()!));
         return new Estimate(ratio, se, ratio - _quantile * se, ratio + _quantile * se);
     }
 
-    // Fills the per-unit totals of w·y and w·x and, without clusters, the per-stratum sums of
-    // w²y², w²xy and w²x². Returns Σ w x.
+    // Fills the per-unit totals of w·y and w·x. Returns Σ w x.
     private double Accumulate(ReadOnlySpan<int> domain, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
     {
         Array.Clear(_y);
         Array.Clear(_x);
-        var quadratic = !Design.UnitsArePsus;
-        if (quadratic)
-        {
-            Array.Clear(_qyy);
-            Array.Clear(_qxy);
-            Array.Clear(_qxx);
-        }
         var tx = 0.0;
         foreach (var e in domain)
         {
@@ -152,27 +154,31 @@ public sealed class RatioEngine
             _y[c] += w * yv;
             _x[c] += w * xv;
             tx += w * xv;
-            if (quadratic)
-            {
-                var h = Design.UnitStratum[c];
-                var w2 = _w2[e];
-                _qyy[h] += w2 * yv * yv;
-                _qxy[h] += w2 * xv * yv;
-                _qxx[h] += w2 * xv * xv;
-            }
         }
         return tx;
     }
 
-    // Per-unit influence totals (and, without clusters, per-stratum Σ u_i²) of the current totals.
-    private double[] Influence(double ratio, double total, out double[] q)
+    // Without clusters each child is a PSU, so the variance needs Σ u_i² = Σ w_i²(y_i − R x_i)²/X²
+    // per stratum; children of one entry share y and x, so the entry's Σ w² carries them exactly.
+    private void Squares(ReadOnlySpan<int> domain, ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total,
+                         double[] q, bool clear, int sign = 1)
+    {
+        if (clear) Array.Clear(q);
+        var scale = sign / (total * total);
+        foreach (var e in domain)
+        {
+            var p = _pattern[e];
+            var r = y[p] - ratio * x[p];
+            if (r == 0) continue;
+            q[Design.UnitStratum[_unit[e]]] += scale * _w2[e] * r * r;
+        }
+    }
+
+    // Per-unit influence totals u_c = Σ w (y − R x) / X of the current totals.
+    private double[] Influence(double ratio, double total)
     {
         var u = new double[_y.Length];
         for (var c = 0; c < u.Length; c++) u[c] = (_y[c] - ratio * _x[c]) / total;
-        q = new double[_qyy.Length];
-        if (!Design.UnitsArePsus)
-            for (var h = 0; h < q.Length; h++)
-                q[h] = (_qyy[h] - 2 * ratio * _qxy[h] + ratio * ratio * _qxx[h]) / (total * total);
         return u;
     }
 

@@ -20,6 +20,7 @@ public sealed class SurveyHistogram
     private readonly Dictionary<ulong, int> _entries = [];
     private readonly Dictionary<(int Stratum, int Psu), int> _units = [];
     private readonly List<int> _unitStratum = [];
+    private readonly List<int> _unitPsu = [];
     private readonly Dictionary<int, int> _strata = [];
     private readonly List<int> _strataCodes = [];
     private readonly List<long> _strataChildren = [];
@@ -80,6 +81,12 @@ public sealed class SurveyHistogram
     /// <summary>Stratum index of each unit.</summary>
     public IReadOnlyList<int> UnitStratum => _unitStratum;
 
+    /// <summary>PSU category code of each unit (-1 when units are strata; the row number when rows are units).</summary>
+    public IReadOnlyList<int> UnitPsu => _unitPsu;
+
+    /// <summary>The cluster column's dictionary, once a batch has been read.</summary>
+    public CategoryDictionary? ClusterDictionary { get; private set; }
+
     /// <summary>Number of strata.</summary>
     public int StratumCount => _strataCodes.Count;
 
@@ -110,6 +117,7 @@ public sealed class SurveyHistogram
         ReadOnlySpan<int> psu = plan.ClusterSlot >= 0 ? batch.Categorical(plan.ClusterSlot) : default;
         ReadOnlySpan<double> fpc = plan.FpcSlot >= 0 ? batch.Numeric(plan.FpcSlot) : default;
         if (plan.StratumSlot >= 0) StratumDictionary = batch.Categories[plan.StratumSlot];
+        if (plan.ClusterSlot >= 0) ClusterDictionary = batch.Categories[plan.ClusterSlot];
         GroupByDictionaries = plan.GroupBySlots.Select(s => batch.Categories[s]).ToArray();
         var hasMonetary = plan.Monetary is not null;
         Span<int> cellCodes = stackalloc int[plan.GroupBySlots.Count];
@@ -215,6 +223,7 @@ public sealed class SurveyHistogram
         {
             unit = _unitStratum.Count;
             _unitStratum.Add(stratumIndex);
+            _unitPsu.Add(psu);
         }
         return unit;
     }

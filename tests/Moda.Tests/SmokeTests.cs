@@ -1,7 +1,0 @@
-namespace Moda.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void VersionIsSet() => Assert.False(string.IsNullOrEmpty(ModaInfo.Version));
-}
