@@ -63,7 +63,7 @@ public sealed class ModaAnalysis
         var histogram = Accumulate(reader, plan, options);
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);
-        var engine = new RatioEngine(histogram, design, v, options.BootstrapCounts);
+        var engine = new RatioEngine(design, v, options.BootstrapCounts);
         var estimator = new ProfileEstimator(plan, histogram, engine);
         var results = new ModaResults
         {

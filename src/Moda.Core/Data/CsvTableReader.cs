@@ -43,7 +43,7 @@ public sealed class CsvTableReader : ITableReader
         var batch = new ColumnBatch(columns, batchRows);
         using var reader = Open();
         _ = Guard(() => reader.Headers, reader);
-        var chars = new char[256];
+        var categories = columns.Select((c, slot) => c.Kind == ColumnKind.Categorical ? new CategoryEncoder(batch.Categories[slot]!) : null).ToArray();
         long rows = 0;
         while (Guard(reader.Read, reader))
         {
@@ -55,8 +55,7 @@ public sealed class CsvTableReader : ITableReader
                 if (columns[slot].Kind == ColumnKind.Numeric)
                     batch.Numbers[slot]![row] = ParseNumber(span, missing[slot], reader.LineNumber, columns[slot].Name);
                 else
-                    batch.Codes[slot]![row] = missing[slot].IsMissingText(span) ? -1
-                        : batch.Categories[slot]!.GetOrAdd(Decode(span, ref chars));
+                    batch.Codes[slot]![row] = missing[slot].IsMissingText(span) ? -1 : categories[slot]!.Encode(span);
             }
             if (++batch.Count == batchRows)
             {
@@ -100,22 +99,11 @@ public sealed class CsvTableReader : ITableReader
     private double ParseNumber(ReadOnlySpan<byte> span, MissingCodes missing, long line, string column)
     {
         if (missing.IsMissingText(span)) return double.NaN;
-        if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            if (double.IsNaN(value) || missing.IsMissingNumber(value)) return double.NaN;
-            if (double.IsFinite(value)) return value;
-        }
+        if (NumberParser.TryParse(span, out var value))
+            return missing.IsMissingNumber(value) ? double.NaN : value;
         throw new ModaDataException(Path,
             $"'{Encoding.UTF8.GetString(span)}' is not a number (a rule or the design reads this column as numeric; list the code in missingValues if it means missing)",
             line, column);
-    }
-
-    private static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, ref char[] buffer)
-    {
-        if (Encoding.UTF8.GetMaxCharCount(utf8.Length) > buffer.Length)
-            buffer = new char[Encoding.UTF8.GetMaxCharCount(utf8.Length)];
-        var n = Encoding.UTF8.GetChars(utf8, buffer);
-        return buffer.AsSpan(0, n);
     }
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)

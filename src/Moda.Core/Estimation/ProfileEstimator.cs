@@ -5,9 +5,11 @@ using Moda.Results;
 namespace Moda.Estimation;
 
 /// <summary>
-/// Derives the whole MODA profile of each age group and of the pooled group from the histogram:
-/// every figure is a ratio of weighted totals of functions of the pattern, estimated by the
-/// <see cref="RatioEngine"/> with its standard error.
+/// Derives the whole MODA profile of each age group and of the pooled group from the histogram.
+/// Every figure is a ratio of weighted totals of a function of the child's pattern; each family
+/// of figures reads a projection of the histogram onto just the keys it needs (score class,
+/// class × one dimension, a dimension's status, the deprivation mask), so the cost per figure is
+/// units × keys, not children.
 /// </summary>
 public sealed class ProfileEstimator
 {
@@ -16,7 +18,16 @@ public sealed class ProfileEstimator
     private readonly AnalysisPlan _plan;
     private readonly SurveyHistogram _h;
     private readonly RatioEngine _engine;
-    private readonly int _patternCount;
+    private readonly EntryTable _table;      // the histogram, keyed by pattern, one row per (unit, cell, pattern)
+    private readonly int[] _cellOfRow;
+    private readonly Pattern[] _patterns;
+    private readonly bool[] _complete;       // per pattern: every dimension of its age group observed
+    private readonly int[] _classOf;         // per pattern: score class, -1 when incomplete
+    private readonly List<ScoreClass> _classes = [];
+    private readonly int _units;
+
+    /// <summary>A score class: children of one age group with the same count and weighted score.</summary>
+    private sealed record ScoreClass(int Group, int Count, double Score);
 
     /// <summary>Creates the estimator.</summary>
     public ProfileEstimator(AnalysisPlan plan, SurveyHistogram histogram, RatioEngine engine)
@@ -24,7 +35,34 @@ public sealed class ProfileEstimator
         _plan = plan;
         _h = histogram;
         _engine = engine;
-        _patternCount = histogram.Patterns.Count;
+        _units = engine.Design.UnitCount;
+        _patterns = histogram.Patterns.ToArray();
+        _table = new EntryTable(histogram.EntryUnit.ToArray(), histogram.EntryPattern.ToArray(), histogram.EntryWeight.ToArray(),
+            histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length);
+        _cellOfRow = histogram.EntryCell.ToArray();
+        _complete = new bool[_patterns.Length];
+        _classOf = new int[_patterns.Length];
+        var classIndex = new Dictionary<(int, int, double), int>();
+        for (var p = 0; p < _patterns.Length; p++)
+        {
+            var pattern = _patterns[p];
+            var mask = plan.Groups[pattern.Group].DimensionMask;
+            _complete[p] = (pattern.Observed & mask) == mask;
+            if (!_complete[p])
+            {
+                _classOf[p] = -1;
+                continue;
+            }
+            var cls = new ScoreClass(pattern.Group, BitOperations.PopCount(pattern.Deprived), Score(pattern));
+            var key = (cls.Group, cls.Count, Math.Round(cls.Score, 12));
+            if (!classIndex.TryGetValue(key, out var c))
+            {
+                c = _classes.Count;
+                classIndex.Add(key, c);
+                _classes.Add(cls);
+            }
+            _classOf[p] = c;
+        }
     }
 
     /// <summary>Estimates every age group, then the pooled group when there are age groups.</summary>
@@ -43,243 +81,297 @@ public sealed class ProfileEstimator
         if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
         var dict = _h.GroupByDictionaries[b];
         int Code(string v) => v == "(missing)" ? -1 : dict?.Find(v) is { } c and >= 0 ? c : throw new ArgumentException($"'{column}' has no value '{v}'");
-        int[] Sub(int code) => d.Entries.Where(e => _h.Cells[_h.EntryCell[e]][b] == code).ToArray();
-        var cut = CountCut(k, d.Groups.Select(g => _plan.Groups[g].DimensionCount).Distinct().ToArray());
-        var complete = Vector(p => Complete(p) ? 1 : 0);
-        var intensity = Vector(p => cut.Identified[Index(p)] * Score(p));
+        EntryTable Sub(int code) => ClassTable(_table.Project(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray(), Identity, _patterns.Length, _units));
+        var cut = CountCut(k, d);
+        var intensity = ByClass(c => cut.Identified[c] * _classes[c].Score);
         var (y, x) = measure switch
         {
-            "H" => (cut.Identified, complete),
-            "M0" => (intensity, complete),
+            "H" => (cut.Identified, Ones()),
+            "M0" => (intensity, Ones()),
             "A" => (intensity, cut.Identified),
             _ => throw new ArgumentException($"measure must be H, A or M0, not '{measure}'", nameof(measure)),
         };
         return _engine.Difference(Sub(Code(valueA)), y, x, Sub(Code(valueB)), y, x);
     }
 
+    // An age group, or the pooled group: the histogram rows of its children and its dimensions.
+    private sealed record Domain(string Name, int[] Groups, int[] Rows, uint DimensionMask);
+
     private List<Domain> Domains()
     {
         var domains = new List<Domain>();
         var groups = _plan.Groups;
-        var entriesByGroup = new List<int>[groups.Count];
-        for (var g = 0; g < groups.Count; g++) entriesByGroup[g] = [];
-        for (var e = 0; e < _h.EntryPattern.Count; e++) entriesByGroup[_h.Patterns[_h.EntryPattern[e]].Group].Add(e);
+        var rowsByGroup = new List<int>[groups.Count];
+        for (var g = 0; g < groups.Count; g++) rowsByGroup[g] = [];
+        for (var r = 0; r < _table.Length; r++) rowsByGroup[_patterns[_table.Key[r]].Group].Add(r);
         for (var g = 0; g < groups.Count; g++)
-            domains.Add(new Domain(groups[g].Name, [g], entriesByGroup[g].ToArray(), groups[g].DimensionMask));
+            domains.Add(new Domain(groups[g].Name, [g], rowsByGroup[g].ToArray(), groups[g].DimensionMask));
         if (_plan.HasAgeGroups)
-        {
-            var all = Enumerable.Range(0, _h.EntryPattern.Count).ToArray();
-            var mask = groups.Aggregate(0u, (m, g) => m | g.DimensionMask);
-            domains.Add(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), all, mask));
-        }
+            domains.Add(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), Enumerable.Range(0, _table.Length).ToArray(),
+                groups.Aggregate(0u, (m, g) => m | g.DimensionMask)));
         return domains;
     }
 
-    private sealed record Domain(string Name, int[] Groups, int[] Entries, uint DimensionMask);
+    // A cut-off: its reported k and share, and per score class whether it is deprived (1) or not (0).
+    private sealed record Cut(int? K, double? Share, double[] Identified);
 
     private GroupResult Estimate(Domain d)
     {
         var dims = Bits(d.DimensionMask);
-        var names = dims.Select(j => _plan.DimensionNames[j]).ToArray();
-        var complete = Vector(p => Complete(p) ? 1 : 0);
-        var one = Vector(_ => 1);
+        var table = _table.Project(d.Rows, Identity, _patterns.Length, _units); // merges breakdown cells
+        var classes = ClassTable(table);
+        var maxD = d.Groups.Max(g => _plan.Groups[g].DimensionCount);
+        var cuts = CutoffsOf(d, maxD);
         long children = 0, excluded = 0;
         var population = 0.0;
-        foreach (var e in d.Entries)
+        for (var r = 0; r < table.Length; r++)
         {
-            children += _h.EntryCount[e];
-            population += _h.EntryWeight[e];
-            if (!Complete(_h.Patterns[_h.EntryPattern[e]])) excluded += _h.EntryCount[e];
+            children += table.Count[r];
+            population += table.Weight[r];
+            if (!_complete[table.Key[r]]) excluded += table.Count[r];
         }
-        var maxD = d.Groups.Max(g => _plan.Groups[g].DimensionCount);
-        var cutoffs = CutoffsOf(d, maxD);
+        var byDimension = dims.ToDictionary(j => j, j => DimensionClassTable(table, j));
 
         return new GroupResult
         {
             Name = d.Name,
-            DimensionNames = names,
+            DimensionNames = dims.Select(j => _plan.DimensionNames[j]).ToArray(),
             Children = children,
             Population = population,
             Excluded = excluded,
-            Dimensions = dims.Select(j => new NamedRate(_plan.DimensionNames[j],
-                _engine.Ratio(d.Entries, Vector(p => Has(p.Deprived, j)), Vector(p => Has(p.Observed, j))))).ToArray(),
+            Dimensions = dims.Select(j => new NamedRate(_plan.DimensionNames[j], DimensionRate(table, j))).ToArray(),
             Indicators = IndicatorRates(d),
             Distribution = Enumerable.Range(0, maxD + 1).Select(t => new CountShare(t,
-                _engine.Ratio(d.Entries, Vector(p => Complete(p) && Count(p) == t ? 1 : 0), complete),
-                _engine.Ratio(d.Entries, Vector(p => Complete(p) && Count(p) >= t ? 1 : 0), complete))).ToArray(),
-            Cutoffs = cutoffs.Select(c => Cutoff(d.Entries, dims, c, complete)).ToArray(),
-            Overlap = Overlap(d, dims, complete),
-            Breakdowns = Breakdowns(d, dims, cutoffs, complete),
-            Monetary = _plan.Monetary is null ? null : Monetary(d, cutoffs, maxD),
+                _engine.Ratio(classes, ByClass(c => _classes[c].Count == t ? 1 : 0), Ones()),
+                _engine.Ratio(classes, ByClass(c => _classes[c].Count >= t ? 1 : 0), Ones()))).ToArray(),
+            Cutoffs = cuts.Select(c => Cutoff(classes, byDimension, c)).ToArray(),
+            Overlap = Overlap(table, dims),
+            Breakdowns = Breakdowns(d, dims, cuts, classes),
+            Monetary = _plan.Monetary is null ? null : Monetary(table, d, cuts, maxD),
         };
     }
-
-    // A cut-off: its reported k and share, and which patterns it identifies as deprived.
-    private sealed record Cut(int? K, double? Share, double[] Identified);
 
     private List<Cut> CutoffsOf(Domain d, int maxD)
     {
         var spec = _plan.Spec;
-        var ds = d.Groups.Select(g => _plan.Groups[g].DimensionCount).Distinct().ToArray();
         var ks = spec.Cutoffs?.Where(k => k <= maxD) ?? Enumerable.Range(1, maxD);
-        var cuts = ks.Select(k => CountCut(k, ds)).ToList();
-        cuts.AddRange(spec.CutoffShares.Select(s => new Cut(null, s, Vector(p => Complete(p) && Score(p) >= s - Tolerance ? 1 : 0))));
+        var cuts = ks.Select(k => CountCut(k, d)).ToList();
+        cuts.AddRange(spec.CutoffShares.Select(s => new Cut(null, s, ByClass(c => _classes[c].Score >= s - Tolerance ? 1 : 0))));
         return cuts;
     }
 
     // Deprived at count cut-off k: weighted score c_i ≥ k/d_g (with equal weights, s_i ≥ k).
-    private Cut CountCut(int k, int[] ds) => new(k, ds.Length == 1 ? (double)k / ds[0] : null,
-        Vector(p => Complete(p) && Score(p) >= (double)k / _plan.Groups[p.Group].DimensionCount - Tolerance ? 1 : 0));
+    private Cut CountCut(int k, Domain d)
+    {
+        var ds = d.Groups.Select(g => _plan.Groups[g].DimensionCount).Distinct().ToArray();
+        return new Cut(k, ds.Length == 1 ? (double)k / ds[0] : null,
+            ByClass(c => _classes[c].Score >= (double)k / _plan.Groups[_classes[c].Group].DimensionCount - Tolerance ? 1 : 0));
+    }
 
-    private CutoffResult Cutoff(int[] entries, int[] dims, Cut cut, double[] complete, int[]? groupEntries = null, double[]? groupIntensity = null)
+    // H, A, M0 from the class table; censored headcounts and contributions from class × dimension tables.
+    // With a group table, also the subgroup's contribution to the group's M0.
+    private CutoffResult Cutoff(EntryTable classes, Dictionary<int, EntryTable> byDimension, Cut cut,
+                                EntryTable? groupClasses = null)
     {
         var id = cut.Identified;
-        var intensity = Vector(p => id[Index(p)] * Score(p));
+        var intensity = ByClass(c => id[c] * _classes[c].Score);
         var censored = new Dictionary<string, Results.Estimate>();
         var contributions = new Dictionary<string, Results.Estimate>();
-        foreach (var j in dims)
+        foreach (var (j, t) in byDimension)
         {
-            censored[_plan.DimensionNames[j]] = _engine.Ratio(entries, Vector(p => id[Index(p)] * Has(p.Deprived, j)), complete);
-            contributions[_plan.DimensionNames[j]] = _engine.Ratio(entries,
-                Vector(p => id[Index(p)] * Has(p.Deprived, j) * _plan.Groups[p.Group].Weights[j]), intensity);
+            // Keys of a class × dimension table: 2c + 1 when deprived in j, 2c when not.
+            var deprived = ByClassDimension(c => id[c], 0);
+            var weighted = ByClassDimension(c => id[c] * _plan.Groups[_classes[c].Group].Weights[j], 0);
+            var intensity2 = ByClassDimension(c => id[c] * _classes[c].Score, id2 => id2);
+            censored[_plan.DimensionNames[j]] = _engine.Ratio(t, deprived, ByClassDimension(_ => 1, x => x));
+            contributions[_plan.DimensionNames[j]] = _engine.Ratio(t, weighted, intensity2);
         }
         return new CutoffResult(cut.K, cut.Share,
-            _engine.Ratio(entries, id, complete),
-            _engine.Ratio(entries, intensity, id),
-            _engine.Ratio(entries, intensity, complete),
+            _engine.Ratio(classes, id, Ones()),
+            _engine.Ratio(classes, intensity, id),
+            _engine.Ratio(classes, intensity, Ones()),
             censored, contributions,
-            groupEntries is null ? null : _engine.Ratio(entries, intensity, groupEntries, groupIntensity!));
+            groupClasses is null ? null : _engine.Ratio(classes, intensity, groupClasses, intensity));
+    }
+
+    private Results.Estimate DimensionRate(EntryTable table, int j)
+    {
+        // Key 0: not observed in j; 1: observed, not deprived; 2: deprived.
+        var map = new int[_patterns.Length];
+        for (var p = 0; p < map.Length; p++)
+            map[p] = (_patterns[p].Observed >> j & 1) == 0 ? 0 : 1 + (int)(_patterns[p].Deprived >> j & 1);
+        return _engine.Ratio(table.Project(null, map, 3, _units), [0, 0, 1], [0, 1, 1]);
     }
 
     private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d)
     {
-        var units = _engine.Design.UnitCount;
         var strata = _engine.Design.StratumCount;
         var rates = new List<IndicatorRate>();
-        var totals = _h.IndicatorTotals;
-        var stride = 4 * _plan.Indicators.Count;
-        for (var i = 0; i < _plan.Indicators.Count; i++)
+        var count = _plan.Indicators.Count;
+        for (var i = 0; i < count; i++)
         {
             var ind = _plan.Indicators[i];
             if (!d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
-            double[] y = new double[units], x = new double[units];
-            double[] qyy = new double[strata], qxx = new double[strata];
-            for (var row = 0; row < _h.IndicatorRowKeys.Count; row++)
+            double[] y = new double[_units], x = new double[_units], y2 = new double[strata], x2 = new double[strata];
+            for (var unit = 0; unit < _units; unit++)
             {
-                var (g, unit) = _h.IndicatorRowKeys[row];
-                if (Array.IndexOf(d.Groups, g) < 0) continue;
-                var b = row * stride + 4 * i;
-                y[unit] += totals[b];
-                x[unit] += totals[b + 1];
+                if (_h.IndicatorTotals(unit) is not { } totals) continue;
                 var h = _engine.Design.UnitStratum[unit];
-                qyy[h] += totals[b + 2];
-                qxx[h] += totals[b + 3];
+                foreach (var g in d.Groups)
+                {
+                    var b = 4 * (g * count + i);
+                    y[unit] += totals[b];
+                    x[unit] += totals[b + 1];
+                    y2[h] += totals[b + 2];
+                    x2[h] += totals[b + 3];
+                }
             }
-            // y is 0/1 and implies x, so Σ w²y² = Σ w²xy = Σ w²y.
-            rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], _engine.Ratio(y, x, qyy, qyy, qxx)));
+            rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], _engine.Ratio(y, x, y2, x2)));
         }
         return rates;
     }
 
-    private OverlapResult Overlap(Domain d, int[] dims, double[] complete)
+    private OverlapResult Overlap(EntryTable table, int[] dims)
     {
+        // Project complete children onto their deprivation mask.
+        var maskIndex = new Dictionary<uint, int>();
+        var masks = new List<uint>();
+        var map = new int[_patterns.Length];
+        for (var p = 0; p < map.Length; p++)
+        {
+            if (!_complete[p]) { map[p] = -1; continue; }
+            var m = _patterns[p].Deprived;
+            if (!maskIndex.TryGetValue(m, out var k))
+            {
+                k = masks.Count;
+                maskIndex.Add(m, k);
+                masks.Add(m);
+            }
+            map[p] = k;
+        }
+        var byMask = table.Project(null, map, masks.Count, _units);
+        var rowsByMask = byMask.RowsByKey();
+        var b = _engine.Base(byMask, Enumerable.Repeat(1.0, masks.Count).ToArray());
+
         var pairs = new List<PairShare>();
         for (var a = 0; a < dims.Length; a++)
-            for (var b = a + 1; b < dims.Length; b++)
+            for (var c = a + 1; c < dims.Length; c++)
             {
-                int ja = dims[a], jb = dims[b];
-                pairs.Add(new PairShare(_plan.DimensionNames[ja], _plan.DimensionNames[jb],
-                    _engine.Ratio(d.Entries, Vector(p => Complete(p) ? Has(p.Deprived, ja) * Has(p.Deprived, jb) : 0), complete)));
+                var both = (1u << dims[a]) | (1u << dims[c]);
+                var rows = new List<int>();
+                for (var k = 0; k < masks.Count; k++)
+                    if ((masks[k] & both) == both) rows.AddRange(rowsByMask[k]);
+                pairs.Add(new PairShare(_plan.DimensionNames[dims[a]], _plan.DimensionNames[dims[c]], _engine.Share(byMask, rows.ToArray(), b)));
             }
-        var masks = new SortedSet<uint>();
-        foreach (var e in d.Entries)
+        var combinations = new List<CombinationShare>();
+        for (var k = 0; k < masks.Count; k++)
         {
-            var p = _h.Patterns[_h.EntryPattern[e]];
-            if (Complete(p) && p.Deprived != 0) masks.Add(p.Deprived);
+            if (masks[k] == 0 || rowsByMask[k].Length == 0) continue;
+            combinations.Add(new CombinationShare(Bits(masks[k]).Select(j => _plan.DimensionNames[j]).ToArray(),
+                _engine.Share(byMask, rowsByMask[k], b)));
         }
-        var combinations = masks
-            .Select(m => new CombinationShare(Bits(m).Select(j => _plan.DimensionNames[j]).ToArray(),
-                _engine.Ratio(d.Entries, Vector(p => Complete(p) && p.Deprived == m ? 1 : 0), complete)))
-            .OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count).ToArray();
-        return new OverlapResult(pairs, combinations);
+        return new OverlapResult(pairs,
+            combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
+                .ThenBy(c => string.Join("+", c.Dimensions), StringComparer.Ordinal).ToArray());
     }
 
-    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(Domain d, int[] dims, List<Cut> cuts, double[] complete)
+    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(Domain d, int[] dims, List<Cut> cuts, EntryTable groupClasses)
     {
         var result = new Dictionary<string, IReadOnlyList<BreakdownValue>>();
+        var ones = Ones();
         for (var b = 0; b < _plan.GroupByNames.Count; b++)
         {
             var byValue = new SortedDictionary<int, List<int>>();
-            foreach (var e in d.Entries)
+            foreach (var r in d.Rows)
             {
-                var code = _h.Cells[_h.EntryCell[e]][b];
+                var code = _h.Cells[_cellOfRow[r]][b];
                 if (!byValue.TryGetValue(code, out var list)) byValue[code] = list = [];
-                list.Add(e);
+                list.Add(r);
             }
             var dict = _h.GroupByDictionaries.Length > b ? _h.GroupByDictionaries[b] : null;
             var values = new List<BreakdownValue>();
-            foreach (var (code, list) in byValue)
+            foreach (var (code, rows) in byValue)
             {
-                var sub = list.ToArray();
+                var sub = _table.Project(rows.ToArray(), Identity, _patterns.Length, _units);
+                var classes = ClassTable(sub);
+                var byDimension = dims.ToDictionary(j => j, j => DimensionClassTable(sub, j));
                 long n = 0;
-                foreach (var e in sub) n += _h.EntryCount[e];
-                var share = _engine.Ratio(sub, complete, d.Entries, complete);
-                var subCuts = cuts.Select(c =>
-                {
-                    var intensity = Vector(p => c.Identified[Index(p)] * Score(p));
-                    return Cutoff(sub, dims, c, complete, d.Entries, intensity);
-                }).ToArray();
-                values.Add(new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, share, subCuts));
+                for (var r = 0; r < sub.Length; r++) n += sub.Count[r];
+                values.Add(new BreakdownValue(code < 0 ? "(missing)" : dict![code], n,
+                    _engine.Ratio(classes, ones, groupClasses, ones),
+                    cuts.Select(c => Cutoff(classes, byDimension, c, groupClasses)).ToArray()));
             }
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
         }
         return result;
     }
 
-    private MonetaryResult Monetary(Domain d, List<Cut> cuts, int maxD)
+    private MonetaryResult Monetary(EntryTable table, Domain d, List<Cut> cuts, int maxD)
     {
         var k = Math.Min(_plan.Spec.K, maxD);
-        var cut = cuts.FirstOrDefault(c => c.K == k)
-            ?? CountCut(k, d.Groups.Select(g => _plan.Groups[g].DimensionCount).Distinct().ToArray());
-        var id = cut.Identified;
-        double Poor(Pattern p) => p.Monetary == Rules.Truth.Yes ? 1 : 0;
-        double NotPoor(Pattern p) => p.Monetary == Rules.Truth.No ? 1 : 0;
-        var known = Vector(p => Complete(p) && p.Monetary != Rules.Truth.Unknown ? 1 : 0);
-        var deprivedKnown = Vector(p => id[Index(p)] * (p.Monetary != Rules.Truth.Unknown ? 1 : 0));
-        var poorKnown = Vector(p => Complete(p) ? Poor(p) : 0);
-        var e = d.Entries;
+        var id = (cuts.FirstOrDefault(c => c.K == k) ?? CountCut(k, d)).Identified;
+        // Keys: 3c + monetary truth (0 not poor, 1 unknown, 2 poor).
+        var map = new int[_patterns.Length];
+        for (var p = 0; p < map.Length; p++)
+            map[p] = _classOf[p] < 0 ? -1 : 3 * _classOf[p] + _patterns[p].Monetary;
+        var t = table.Project(null, map, 3 * _classes.Count, _units);
+        double[] Vec(Func<double, int, double> f)
+        {
+            var v = new double[3 * _classes.Count];
+            for (var c = 0; c < _classes.Count; c++)
+                for (var m = 0; m < 3; m++) v[3 * c + m] = f(id[c], m);
+            return v;
+        }
+        const int No = Rules.Truth.No, Poor = Rules.Truth.Yes, Unknown = Rules.Truth.Unknown;
+        var known = Vec((_, m) => m != Unknown ? 1 : 0);
         return new MonetaryResult(k,
-            _engine.Ratio(e, Vector(p => id[Index(p)] * Poor(p)), known),
-            _engine.Ratio(e, Vector(p => id[Index(p)] * NotPoor(p)), known),
-            _engine.Ratio(e, Vector(p => Complete(p) ? (1 - id[Index(p)]) * Poor(p) : 0), known),
-            _engine.Ratio(e, Vector(p => Complete(p) ? (1 - id[Index(p)]) * NotPoor(p) : 0), known),
-            _engine.Ratio(e, Vector(p => id[Index(p)] * NotPoor(p)), deprivedKnown),
-            _engine.Ratio(e, Vector(p => Complete(p) ? (1 - id[Index(p)]) * Poor(p) : 0), poorKnown));
+            _engine.Ratio(t, Vec((i, m) => i * (m == Poor ? 1 : 0)), known),
+            _engine.Ratio(t, Vec((i, m) => i * (m == No ? 1 : 0)), known),
+            _engine.Ratio(t, Vec((i, m) => (1 - i) * (m == Poor ? 1 : 0)), known),
+            _engine.Ratio(t, Vec((i, m) => (1 - i) * (m == No ? 1 : 0)), known),
+            _engine.Ratio(t, Vec((i, m) => i * (m == No ? 1 : 0)), Vec((i, m) => i * (m != Unknown ? 1 : 0))),
+            _engine.Ratio(t, Vec((i, m) => (1 - i) * (m == Poor ? 1 : 0)), Vec((_, m) => m == Poor ? 1 : 0)));
     }
 
-    private readonly Dictionary<Pattern, int> _index = [];
+    private int[]? _identity;
 
-    private int Index(Pattern p)
+    private int[] Identity => _identity ??= Enumerable.Range(0, _patterns.Length).ToArray();
+
+    // The complete children of a table by score class.
+    private EntryTable ClassTable(EntryTable table) => table.Project(null, _classOf, _classes.Count, _units);
+
+    // The complete children of a table by score class and deprivation in dimension j (key 2c + d_j).
+    private EntryTable DimensionClassTable(EntryTable table, int j)
     {
-        if (_index.Count == 0)
-            for (var i = 0; i < _h.Patterns.Count; i++) _index[_h.Patterns[i]] = i;
-        return _index[p];
+        var map = new int[_patterns.Length];
+        for (var p = 0; p < map.Length; p++)
+            map[p] = _classOf[p] < 0 ? -1 : 2 * _classOf[p] + (int)(_patterns[p].Deprived >> j & 1);
+        return table.Project(null, map, 2 * _classes.Count, _units);
     }
 
-    private double[] Vector(Func<Pattern, double> f)
+    private double[] ByClass(Func<int, double> f)
     {
-        var v = new double[_patternCount];
-        for (var i = 0; i < v.Length; i++) v[i] = f(_h.Patterns[i]);
+        var v = new double[_classes.Count];
+        for (var c = 0; c < v.Length; c++) v[c] = f(c);
         return v;
     }
 
-    private bool Complete(Pattern p)
+    private double[] Ones() => ByClass(_ => 1);
+
+    // A vector over class × dimension keys: deprived(c) for key 2c+1, notDeprived(deprived(c)) for key 2c.
+    private double[] ByClassDimension(Func<int, double> deprived, Func<double, double> notDeprived)
     {
-        var mask = _plan.Groups[p.Group].DimensionMask;
-        return (p.Observed & mask) == mask;
+        var v = new double[2 * _classes.Count];
+        for (var c = 0; c < _classes.Count; c++)
+        {
+            v[2 * c + 1] = deprived(c);
+            v[2 * c] = notDeprived(v[2 * c + 1]);
+        }
+        return v;
     }
 
-    private static int Count(Pattern p) => BitOperations.PopCount(p.Deprived);
+    private double[] ByClassDimension(Func<int, double> deprived, double notDeprived) =>
+        ByClassDimension(deprived, _ => notDeprived);
 
     private double Score(Pattern p)
     {
@@ -288,8 +380,6 @@ public sealed class ProfileEstimator
         foreach (var j in Bits(p.Deprived)) s += w[j];
         return s;
     }
-
-    private static double Has(uint mask, int j) => (mask >> j & 1) != 0 ? 1 : 0;
 
     private static int[] Bits(uint mask)
     {

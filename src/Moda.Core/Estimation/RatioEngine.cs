@@ -5,35 +5,28 @@ using Moda.Results;
 namespace Moda.Estimation;
 
 /// <summary>
-/// Estimates ratios of weighted totals R = Σ w y / Σ w x over domains of histogram entries, where
-/// y and x are functions of the pattern, with design-based standard errors. A mean is a ratio
-/// with x = 1; a domain is a subset of entries while every unit stays in the variance formula.
-/// Linearization: u_c = Σ_{i∈c} w_i (y_i − R x_i) / X. Bootstrap: the same ratio under each
-/// replicate's unit multipliers. Not thread-safe: it reuses its per-unit buffers.
+/// Estimates ratios of weighted totals R = Σ w y / Σ w x with design-based standard errors, where
+/// y and x are functions of the key of an <see cref="EntryTable"/>. A mean is a ratio with x = 1;
+/// a domain is a table holding only its children, while every unit stays in the variance formula.
+/// Linearization: u_c = Σ_{i∈c} w_i (y_i − R x_i) / X. Bootstrap: the ratio under each
+/// replicate's unit multipliers. Not thread-safe: it reuses per-unit buffers.
 /// </summary>
 public sealed class RatioEngine
 {
-    private readonly int[] _unit;
-    private readonly int[] _pattern;
-    private readonly double[] _w;
-    private readonly double[] _w2;
-    private readonly double[] _y, _x;            // per unit: Σ w·y, Σ w·x
-    private readonly double[] _q;                // per stratum, without clusters: Σ w²(y − R x)² / X²
+    private readonly double[] _y, _x;   // per unit: Σ w·y, Σ w·x
+    private readonly double[] _q;       // per stratum, when each child is its own PSU: Σ w²(y − R x)² / X²
+    private readonly double[] _u;
     private readonly double _quantile;
-    private readonly double[][]? _replicates;    // per replicate, the multiplier of each unit
+    private readonly double[][]? _replicates; // per replicate, the multiplier of each unit
     private readonly double _replicateScale;
-    private double[] _zero = [];
 
-    /// <summary>Builds the engine over a histogram and its design.</summary>
-    public RatioEngine(SurveyHistogram histogram, SurveyDesign design, VarianceSpec spec, BootstrapCounts? counts = null)
+    /// <summary>Builds the engine for a design.</summary>
+    public RatioEngine(SurveyDesign design, VarianceSpec spec, BootstrapCounts? counts = null)
     {
         Design = design;
-        _unit = histogram.EntryUnit.ToArray();
-        _pattern = histogram.EntryPattern.ToArray();
-        _w = histogram.EntryWeight.ToArray();
-        _w2 = histogram.EntryWeight2.ToArray();
         _y = new double[design.UnitCount];
         _x = new double[design.UnitCount];
+        _u = new double[design.UnitCount];
         _q = new double[design.StratumCount];
         var tail = 1 - (1 - spec.Level) / 2;
         _quantile = spec.Interval == IntervalKind.T && design.DegreesOfFreedom > 0
@@ -49,75 +42,104 @@ public sealed class RatioEngine
     /// <summary>The design the variances follow.</summary>
     public SurveyDesign Design { get; }
 
-    /// <summary>The multiplier of the standard error that gives the interval's half-width.</summary>
-    public double Quantile => _quantile;
+    private bool ChildIsPsu => !Design.UnitsArePsus;
 
-    /// <summary>The ratio Σ w y / Σ w x over the entries of <paramref name="domain"/>, y and x indexed by pattern.</summary>
-    public Estimate Ratio(ReadOnlySpan<int> domain, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
+    /// <summary>The ratio Σ w y / Σ w x over a table, y and x indexed by key.</summary>
+    public Estimate Ratio(EntryTable t, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
     {
-        var total = Accumulate(domain, y, x);
+        Totals(t, y, _y);
+        var total = Totals(t, x, _x);
         var ratio = Sum(_y) / total;
-        if (!Design.UnitsArePsus) Squares(domain, y, x, ratio, total, _q, clear: true);
+        if (ChildIsPsu && total > 0) Squares(t, y, x, ratio, total, _q, clear: true);
         return Finish(ratio, total);
     }
 
     /// <summary>
-    /// The ratio Σ_{domainY} w y / Σ_{domainX} w x, for shares of a larger domain (a subgroup's
-    /// population share or contribution). <paramref name="domainY"/> must be a subset of <paramref name="domainX"/>.
+    /// The ratio Σ_{ty} w y / Σ_{tx} w x where the children of <paramref name="ty"/> are among those of
+    /// <paramref name="tx"/> and keys mean the same in both: a subgroup's population share or contribution.
     /// </summary>
-    public Estimate Ratio(ReadOnlySpan<int> domainY, ReadOnlySpan<double> y, ReadOnlySpan<int> domainX, ReadOnlySpan<double> x)
+    public Estimate Ratio(EntryTable ty, ReadOnlySpan<double> y, EntryTable tx, ReadOnlySpan<double> x)
     {
-        var total = Accumulate(domainX, Zero(y.Length), x);
-        var xUnits = (double[])_x.Clone();
-        Accumulate(domainY, y, Zero(y.Length));
-        xUnits.CopyTo(_x, 0);
+        Totals(ty, y, _y);
+        var total = Totals(tx, x, _x);
         var ratio = Sum(_y) / total;
-        if (!Design.UnitsArePsus)
+        if (ChildIsPsu && total > 0)
         {
-            // Σ_X w²(y·[Y] − R x)² = Σ_X w²(R x)² + Σ_Y w²((y − R x)² − (R x)²), as domainY ⊆ domainX.
-            Squares(domainX, Zero(y.Length), x, ratio, total, _q, clear: true);
-            Squares(domainY, y, x, ratio, total, _q, clear: false);
-            Squares(domainY, Zero(y.Length), x, ratio, total, _q, clear: false, sign: -1);
+            // Σ_X w²(y·[Y] − R x)² = Σ_X w²(R x)² + Σ_Y w²((y − R x)² − (R x)²).
+            Squares(tx, Zeros(x.Length), x, ratio, total, _q, clear: true);
+            Squares(ty, y, x, ratio, total, _q, clear: false);
+            Squares(ty, Zeros(x.Length), x, ratio, total, _q, clear: false, sign: -1);
         }
         return Finish(ratio, total);
     }
 
-    /// <summary>A ratio from unit totals computed by the caller (indicator rates).</summary>
-    public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits,
-                          ReadOnlySpan<double> qyy, ReadOnlySpan<double> qxy, ReadOnlySpan<double> qxx)
+    /// <summary>The base of a family of shares: children with x = 1 (x is 0/1 by key).</summary>
+    public ShareBase Base(EntryTable t, ReadOnlySpan<double> x)
+    {
+        var units = new double[Design.UnitCount];
+        var total = Totals(t, x, units);
+        var squares = new double[Design.StratumCount];
+        if (ChildIsPsu)
+            for (var r = 0; r < t.Length; r++)
+                if (x[t.Key[r]] != 0) squares[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
+        return new ShareBase(units, total, squares);
+    }
+
+    /// <summary>The share of the base made up of the table rows <paramref name="rows"/> (all within the base).</summary>
+    public Estimate Share(EntryTable t, ReadOnlySpan<int> rows, ShareBase b)
+    {
+        Array.Clear(_y);
+        foreach (var r in rows) _y[t.Unit[r]] += t.Weight[r];
+        b.Units.CopyTo(_x, 0);
+        var total = b.Total;
+        var ratio = Sum(_y) / total;
+        if (ChildIsPsu && total > 0)
+        {
+            // Σ w²(y − R)² over the base = R² Σ_base w² + Σ_rows w²((1 − R)² − R²).
+            var scale = 1 / (total * total);
+            for (var h = 0; h < _q.Length; h++) _q[h] = ratio * ratio * b.Squares[h] * scale;
+            var d = ((1 - ratio) * (1 - ratio) - ratio * ratio) * scale;
+            foreach (var r in rows) _q[Design.UnitStratum[t.Unit[r]]] += d * t.Weight2[r];
+        }
+        return Finish(ratio, total);
+    }
+
+    /// <summary>A ratio from unit totals computed by the caller (indicator rates): y ⊆ x, both 0/1.</summary>
+    public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits, ReadOnlySpan<double> y2Strata, ReadOnlySpan<double> x2Strata)
     {
         yUnits.CopyTo(_y);
         xUnits.CopyTo(_x);
         var total = Sum(_x);
         var ratio = Sum(_y) / total;
+        // Σ w²(y − R x)² = (1 − 2R) Σ w² y + R² Σ w² x for 0/1 y ≤ x.
         for (var h = 0; h < _q.Length; h++)
-            _q[h] = (qyy[h] - 2 * ratio * qxy[h] + ratio * ratio * qxx[h]) / (total * total);
+            _q[h] = ((1 - 2 * ratio) * y2Strata[h] + ratio * ratio * x2Strata[h]) / (total * total);
         return Finish(ratio, total);
     }
 
-    /// <summary>The difference of two ratios (a − b) over two disjoint domains, with the SE of the difference in one survey.</summary>
-    public Estimate Difference(ReadOnlySpan<int> domainA, ReadOnlySpan<double> yA, ReadOnlySpan<double> xA,
-                               ReadOnlySpan<int> domainB, ReadOnlySpan<double> yB, ReadOnlySpan<double> xB)
+    /// <summary>The difference of two ratios (a − b) over two disjoint tables, with the SE of the difference in one survey.</summary>
+    public Estimate Difference(EntryTable a, ReadOnlySpan<double> yA, ReadOnlySpan<double> xA,
+                               EntryTable b, ReadOnlySpan<double> yB, ReadOnlySpan<double> xB)
     {
-        var ta = Accumulate(domainA, yA, xA);
+        Totals(a, yA, _y);
+        var ta = Totals(a, xA, _x);
         var ra = Sum(_y) / ta;
         var ua = Influence(ra, ta);
         var qa = new double[_q.Length];
-        if (!Design.UnitsArePsus) Squares(domainA, yA, xA, ra, ta, qa, clear: true);
+        if (ChildIsPsu && ta > 0) Squares(a, yA, xA, ra, ta, qa, clear: true);
         var repA = ReplicateRatios();
-        var tb = Accumulate(domainB, yB, xB);
+        Totals(b, yB, _y);
+        var tb = Totals(b, xB, _x);
         var rb = Sum(_y) / tb;
         if (!(ta > 0 && tb > 0)) return Estimate.Undefined;
         var ub = Influence(rb, tb);
-        var qb = new double[_q.Length];
-        if (!Design.UnitsArePsus) Squares(domainB, yB, xB, rb, tb, qb, clear: true);
         var d = ra - rb;
         double se;
         if (repA is null)
         {
             for (var c = 0; c < ua.Length; c++) ua[c] -= ub[c];
-            // Without clusters Σ (u_a,i − u_b,i)² = Σ u_a,i² + Σ u_b,i² because the domains are disjoint.
-            for (var h = 0; h < qa.Length; h++) qa[h] += qb[h];
+            // Without clusters Σ (u_a,i − u_b,i)² = Σ u_a,i² + Σ u_b,i², the domains being disjoint.
+            if (ChildIsPsu) Squares(b, yB, xB, rb, tb, qa, clear: false);
             se = Math.Sqrt(Design.Variance(ua, qa));
         }
         else
@@ -133,51 +155,49 @@ public sealed class RatioEngine
     {
         if (!(xTotal > 0)) return Estimate.Undefined;
         var se = _replicates is null
-            ? Math.Sqrt(Design.Variance(Influence(ratio, xTotal), _q))
+            ? Math.Sqrt(Design.Variance(Influence(ratio, xTotal, _u), _q))
             : Math.Sqrt(ReplicateVariance(ReplicateRatios()!));
         return new Estimate(ratio, se, ratio - _quantile * se, ratio + _quantile * se);
     }
 
-    // Fills the per-unit totals of w·y and w·x. Returns Σ w x.
-    private double Accumulate(ReadOnlySpan<int> domain, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
+    // Per-unit totals Σ w·f(key) into units; returns the grand total.
+    private static double Totals(EntryTable t, ReadOnlySpan<double> f, double[] units)
     {
-        Array.Clear(_y);
-        Array.Clear(_x);
-        var tx = 0.0;
-        foreach (var e in domain)
+        Array.Clear(units);
+        var total = 0.0;
+        var unit = t.Unit;
+        var key = t.Key;
+        var weight = t.Weight;
+        for (var r = 0; r < unit.Length; r++)
         {
-            var p = _pattern[e];
-            double yv = y[p], xv = x[p];
-            if (yv == 0 && xv == 0) continue;
-            var w = _w[e];
-            var c = _unit[e];
-            _y[c] += w * yv;
-            _x[c] += w * xv;
-            tx += w * xv;
+            var v = f[key[r]];
+            if (v == 0) continue;
+            var wv = weight[r] * v;
+            units[unit[r]] += wv;
+            total += wv;
         }
-        return tx;
+        return total;
     }
 
-    // Without clusters each child is a PSU, so the variance needs Σ u_i² = Σ w_i²(y_i − R x_i)²/X²
-    // per stratum; children of one entry share y and x, so the entry's Σ w² carries them exactly.
-    private void Squares(ReadOnlySpan<int> domain, ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total,
+    // When each child is its own PSU the variance needs Σ u_i² = Σ w_i²(y_i − R x_i)²/X² per
+    // stratum; children of one row share y and x, so the row's Σ w² carries them exactly.
+    private void Squares(EntryTable t, ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total,
                          double[] q, bool clear, int sign = 1)
     {
         if (clear) Array.Clear(q);
         var scale = sign / (total * total);
-        foreach (var e in domain)
+        for (var r = 0; r < t.Length; r++)
         {
-            var p = _pattern[e];
-            var r = y[p] - ratio * x[p];
-            if (r == 0) continue;
-            q[Design.UnitStratum[_unit[e]]] += scale * _w2[e] * r * r;
+            var k = t.Key[r];
+            var e = y[k] - ratio * x[k];
+            if (e == 0) continue;
+            q[Design.UnitStratum[t.Unit[r]]] += scale * t.Weight2[r] * e * e;
         }
     }
 
-    // Per-unit influence totals u_c = Σ w (y − R x) / X of the current totals.
-    private double[] Influence(double ratio, double total)
+    private double[] Influence(double ratio, double total, double[]? into = null)
     {
-        var u = new double[_y.Length];
+        var u = into ?? new double[_y.Length];
         for (var c = 0; c < u.Length; c++) u[c] = (_y[c] - ratio * _x[c]) / total;
         return u;
     }
@@ -213,10 +233,12 @@ public sealed class RatioEngine
         return _replicateScale * ss;
     }
 
-    private double[] Zero(int n)
+    private double[] _zeros = [];
+
+    private double[] Zeros(int n)
     {
-        if (_zero.Length < n) _zero = new double[n];
-        return _zero;
+        if (_zeros.Length < n) _zeros = new double[n];
+        return _zeros;
     }
 
     private static double Sum(double[] values)
@@ -226,3 +248,6 @@ public sealed class RatioEngine
         return s;
     }
 }
+
+/// <summary>Per-unit totals, grand total and per-stratum Σ w² of the base of a family of shares.</summary>
+public sealed record ShareBase(double[] Units, double Total, double[] Squares);

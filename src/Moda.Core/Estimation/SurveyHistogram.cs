@@ -6,27 +6,33 @@ namespace Moda.Estimation;
 
 /// <summary>
 /// The one sufficient statistic: total weight, squared weight and count of children per
-/// (sampling unit, breakdown cell, pattern), plus per (age group, unit) indicator totals.
-/// Every rate, distribution, overlap, H/A/M0, contribution and their linearized variances is a
-/// function of it. Rows are added in batches; nothing per row is kept.
+/// (sampling unit, breakdown cell, pattern), plus per unit the indicator totals. Every rate,
+/// distribution, overlap, H/A/M0, contribution and their variances is a function of it. Rows
+/// are added in batches and nothing per row is kept; histograms filled on different threads
+/// merge by addition (<see cref="Merge"/>).
 /// </summary>
 public sealed class SurveyHistogram
 {
     private readonly AnalysisPlan _plan;
     private readonly string _file;
     private readonly bool _rowUnits;
-    private readonly Dictionary<UInt128, int> _patterns = [];
-    private readonly Dictionary<ulong, int> _cells = [];
-    private readonly Dictionary<ulong, int> _entries = [];
-    private readonly Dictionary<(int Stratum, int Psu), int> _units = [];
+    private readonly int _indicatorStride;          // groups × indicators × 4 values per unit
+    private readonly bool _packPatterns;
+    private readonly LongIntMap _patternIndex = new();
+    private readonly Dictionary<UInt128, int> _wideIndex = [];
+    private readonly Dictionary<ulong, int> _cellIndex = [];
+    private readonly LongIntMap _entries = new(1 << 16);
+    private int[] _stratumOfCode = [];              // stratum category code → stratum index + 1
+    private int[] _unitOfPsu = [];                  // PSU category code → unit + 1 (nested ids)
+    private readonly Dictionary<(int Stratum, int Psu), int> _unitOfPair = []; // PSU codes reused across strata
     private readonly List<int> _unitStratum = [];
     private readonly List<int> _unitPsu = [];
-    private readonly Dictionary<int, int> _strata = [];
+    private readonly List<double[]> _indicators = [];
     private readonly List<int> _strataCodes = [];
     private readonly List<long> _strataChildren = [];
     private readonly List<double> _strataFpc = [];
-    private readonly Dictionary<long, int> _indicatorRows = [];
-    private readonly int _indicatorCount;
+    private long _lastPatternKey = -1;
+    private int _lastPattern;
 
     /// <summary>Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own sampling unit (bootstrap without clusters).</summary>
     public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false)
@@ -34,7 +40,8 @@ public sealed class SurveyHistogram
         _plan = plan;
         _file = file;
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
-        _indicatorCount = plan.Indicators.Count;
+        _indicatorStride = plan.Groups.Count * plan.Indicators.Count * 4;
+        _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
     }
@@ -63,12 +70,6 @@ public sealed class SurveyHistogram
     /// <summary>Per entry: number of children.</summary>
     public List<long> EntryCount { get; } = [];
 
-    /// <summary>Indicator totals: rows keyed by (group, unit), each 4 values per indicator: Σw·deprived, Σw·observed, Σw²·deprived, Σw²·observed.</summary>
-    public List<double> IndicatorTotals { get; } = [];
-
-    /// <summary>The (group, unit) of each indicator row.</summary>
-    public List<(int Group, int Unit)> IndicatorRowKeys { get; } = [];
-
     /// <summary>Rows read.</summary>
     public long Rows { get; private set; }
 
@@ -84,9 +85,6 @@ public sealed class SurveyHistogram
     /// <summary>PSU category code of each unit (-1 when units are strata; the row number when rows are units).</summary>
     public IReadOnlyList<int> UnitPsu => _unitPsu;
 
-    /// <summary>The cluster column's dictionary, once a batch has been read.</summary>
-    public CategoryDictionary? ClusterDictionary { get; private set; }
-
     /// <summary>Number of strata.</summary>
     public int StratumCount => _strataCodes.Count;
 
@@ -99,14 +97,23 @@ public sealed class SurveyHistogram
     /// <summary>Finite population correction per stratum, NaN when none.</summary>
     public IReadOnlyList<double> StratumFpc => _strataFpc;
 
-    /// <summary>True when the design has clusters or rows are units (units are PSUs); false when units are strata and each child is its own PSU.</summary>
+    /// <summary>True when units are PSUs (clusters, or rows as units); false when units are strata and each child is its own PSU.</summary>
     public bool UnitsArePsus => _plan.ClusterSlot >= 0 || _rowUnits;
 
     /// <summary>The stratum column's dictionary, once a batch has been read.</summary>
     public CategoryDictionary? StratumDictionary { get; private set; }
 
+    /// <summary>The cluster column's dictionary, once a batch has been read.</summary>
+    public CategoryDictionary? ClusterDictionary { get; private set; }
+
     /// <summary>The breakdown columns' dictionaries, once a batch has been read.</summary>
     public CategoryDictionary?[] GroupByDictionaries { get; private set; } = [];
+
+    /// <summary>
+    /// Indicator totals of a unit: for age group g and indicator i, at offset 4(g·I + i),
+    /// Σw·deprived, Σw·observed, Σw²·deprived, Σw²·observed; null when the unit has none.
+    /// </summary>
+    public double[]? IndicatorTotals(int unit) => unit < _indicators.Count ? _indicators[unit] : null;
 
     /// <summary>Adds the rows of <paramref name="batch"/> as classified by <paramref name="c"/>.</summary>
     public void Add(ColumnBatch batch, ChildClassifier c)
@@ -118,9 +125,14 @@ public sealed class SurveyHistogram
         ReadOnlySpan<double> fpc = plan.FpcSlot >= 0 ? batch.Numeric(plan.FpcSlot) : default;
         if (plan.StratumSlot >= 0) StratumDictionary = batch.Categories[plan.StratumSlot];
         if (plan.ClusterSlot >= 0) ClusterDictionary = batch.Categories[plan.ClusterSlot];
-        GroupByDictionaries = plan.GroupBySlots.Select(s => batch.Categories[s]).ToArray();
+        if (GroupByDictionaries.Length != plan.GroupBySlots.Count)
+            GroupByDictionaries = plan.GroupBySlots.Select(s => batch.Categories[s]).ToArray();
         var hasMonetary = plan.Monetary is not null;
-        Span<int> cellCodes = stackalloc int[plan.GroupBySlots.Count];
+        var groupBy = plan.GroupBySlots.Count;
+        Span<int> cellCodes = stackalloc int[groupBy];
+        var group = c.Group;
+        var deprived = c.Deprived;
+        var observed = c.Observed;
 
         for (var r = 0; r < batch.Count; r++)
         {
@@ -128,11 +140,14 @@ public sealed class SurveyHistogram
             if (plan.WeightSlot >= 0)
             {
                 w = weight[r];
-                if (double.IsNaN(w)) throw Bad(batch, r, plan.WeightSlot, "the survey weight is missing");
-                if (w < 0) throw Bad(batch, r, plan.WeightSlot, $"the survey weight {w} is negative");
+                if (!(w >= 0)) throw Bad(batch, r, plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing" : $"the survey weight {w} is negative");
             }
-            var s = plan.StratumSlot >= 0 ? stratum[r] : 0;
-            if (s < 0) throw Bad(batch, r, plan.StratumSlot, "the stratum is missing");
+            var s = 0;
+            if (plan.StratumSlot >= 0)
+            {
+                s = stratum[r];
+                if (s < 0) throw Bad(batch, r, plan.StratumSlot, "the stratum is missing");
+            }
             var stratumIndex = StratumIndex(s, fpc.IsEmpty ? double.NaN : fpc[r], batch, r);
             int unit;
             if (plan.ClusterSlot >= 0)
@@ -140,119 +155,197 @@ public sealed class SurveyHistogram
                 if (psu[r] < 0) throw Bad(batch, r, plan.ClusterSlot, "the cluster (PSU) is missing");
                 unit = Unit(stratumIndex, psu[r]);
             }
-            else unit = Unit(stratumIndex, _rowUnits ? (int)(batch.FirstRow + r) : -1);
-            _strataChildren[stratumIndex]++;
+            else unit = _rowUnits ? NewUnit(stratumIndex, (int)(batch.FirstRow + r)) : Unit(stratumIndex, -1);
+            CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex]++;
 
-            var g = c.Group[r];
+            var g = group[r];
             if (g < 0)
             {
                 Unassigned++;
                 continue;
             }
-            var pattern = PatternIndex(new Pattern(g, c.Deprived[r], c.Observed[r], hasMonetary ? c.MonetaryTruth[r] : (byte)1));
-            for (var k = 0; k < cellCodes.Length; k++) cellCodes[k] = batch.Codes[plan.GroupBySlots[k]]![r];
-            var cell = CellIndex(cellCodes);
-            var key = ((ulong)(uint)unit << 32) | ((ulong)(uint)cell << 20) | (uint)pattern;
-            if (pattern >= 1 << 20 || cell >= 1 << 12) throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out var exists);
-            if (!exists)
+            var pattern = PatternIndex(g, deprived[r], observed[r], hasMonetary ? c.MonetaryTruth[r] : (byte)1);
+            var cell = 0;
+            if (groupBy > 0)
             {
-                entry = EntryUnit.Count;
-                EntryUnit.Add(unit);
-                EntryCell.Add(cell);
-                EntryPattern.Add(pattern);
-                EntryWeight.Add(0);
-                EntryWeight2.Add(0);
-                EntryCount.Add(0);
+                for (var k = 0; k < groupBy; k++) cellCodes[k] = batch.Codes[plan.GroupBySlots[k]]![r];
+                cell = CellIndex(cellCodes);
             }
-            var weights = CollectionsMarshal.AsSpan(EntryWeight);
-            weights[entry] += w;
-            CollectionsMarshal.AsSpan(EntryWeight2)[entry] += w * w;
-            CollectionsMarshal.AsSpan(EntryCount)[entry]++;
-            if (_indicatorCount > 0) AddIndicators(c, r, g, unit, w);
+            AddEntry(unit, cell, pattern, w, w * w, 1);
+            if (_indicatorStride > 0) AddIndicators(c, r, g, unit, w);
         }
         Rows += batch.Count;
     }
 
+    /// <summary>Adds another histogram of the same plan (filled on another thread) into this one.</summary>
+    public void Merge(SurveyHistogram other)
+    {
+        StratumDictionary ??= other.StratumDictionary;
+        ClusterDictionary ??= other.ClusterDictionary;
+        if (GroupByDictionaries.Length == 0) GroupByDictionaries = other.GroupByDictionaries;
+        int Recode(CategoryDictionary? mine, CategoryDictionary? theirs, int code) =>
+            code < 0 || ReferenceEquals(mine, theirs) ? code : mine!.GetOrAdd(theirs![code]);
+
+        var strata = new int[other.StratumCount];
+        for (var h = 0; h < strata.Length; h++)
+        {
+            var code = Recode(StratumDictionary, other.StratumDictionary, other._strataCodes[h]);
+            strata[h] = StratumIndex(code < 0 ? 0 : code, other._strataFpc[h], null, 0);
+            CollectionsMarshal.AsSpan(_strataChildren)[strata[h]] += other._strataChildren[h];
+        }
+        var units = new int[other.UnitCount];
+        for (var u = 0; u < units.Length; u++)
+        {
+            var stratumIndex = strata[other._unitStratum[u]];
+            units[u] = other._rowUnits ? NewUnit(stratumIndex, other._unitPsu[u])
+                : Unit(stratumIndex, Recode(ClusterDictionary, other.ClusterDictionary, other._unitPsu[u]));
+            if (other.IndicatorTotals(u) is { } totals)
+            {
+                var mine = Indicators(units[u]);
+                for (var i = 0; i < totals.Length; i++) mine[i] += totals[i];
+            }
+        }
+        var cells = new int[other.Cells.Count];
+        for (var k = 0; k < cells.Length; k++)
+        {
+            var codes = other.Cells[k].Select((code, b) => Recode(GroupByDictionaries[b], other.GroupByDictionaries[b], code)).ToArray();
+            cells[k] = CellIndex(codes);
+        }
+        var patterns = other.Patterns.Select(p => PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary)).ToArray();
+        for (var e = 0; e < other.EntryUnit.Count; e++)
+            AddEntry(units[other.EntryUnit[e]], cells[other.EntryCell[e]], patterns[other.EntryPattern[e]],
+                other.EntryWeight[e], other.EntryWeight2[e], other.EntryCount[e]);
+        Rows += other.Rows;
+        Unassigned += other.Unassigned;
+    }
+
+    private void AddEntry(int unit, int cell, int pattern, double w, double w2, long n)
+    {
+        if (pattern >= 1 << 20 || cell >= 1 << 12)
+            throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
+        var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
+        var entry = _entries.GetOrAdd(key, EntryUnit.Count, out var added);
+        if (added)
+        {
+            EntryUnit.Add(unit);
+            EntryCell.Add(cell);
+            EntryPattern.Add(pattern);
+            EntryWeight.Add(0);
+            EntryWeight2.Add(0);
+            EntryCount.Add(0);
+        }
+        CollectionsMarshal.AsSpan(EntryWeight)[entry] += w;
+        CollectionsMarshal.AsSpan(EntryWeight2)[entry] += w2;
+        CollectionsMarshal.AsSpan(EntryCount)[entry] += n;
+    }
+
     private void AddIndicators(ChildClassifier c, int r, int g, int unit, double w)
     {
-        ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(_indicatorRows, ((long)g << 32) | (uint)unit, out var exists);
-        if (!exists)
-        {
-            row = IndicatorRowKeys.Count;
-            IndicatorRowKeys.Add((g, unit));
-            for (var i = 0; i < 4 * _indicatorCount; i++) IndicatorTotals.Add(0);
-        }
-        var totals = CollectionsMarshal.AsSpan(IndicatorTotals).Slice(row * 4 * _indicatorCount, 4 * _indicatorCount);
+        var totals = Indicators(unit).AsSpan(g * _plan.Indicators.Count * 4);
         var bit = 1u << g;
-        for (var i = 0; i < _indicatorCount; i++)
+        var indicators = _plan.Indicators;
+        for (var i = 0; i < indicators.Count; i++)
         {
-            if ((_plan.Indicators[i].AgeGroupMask & bit) == 0) continue;
+            if ((indicators[i].AgeGroupMask & bit) == 0) continue;
             var t = c.IndicatorTruth[i][r];
             if (t == Rules.Truth.Unknown) continue;
-            var dep = t == Rules.Truth.Yes ? 1.0 : 0.0;
-            totals[4 * i] += w * dep;
-            totals[4 * i + 1] += w;
-            totals[4 * i + 2] += w * w * dep;
-            totals[4 * i + 3] += w * w;
+            var o = 4 * i;
+            if (t == Rules.Truth.Yes)
+            {
+                totals[o] += w;
+                totals[o + 2] += w * w;
+            }
+            totals[o + 1] += w;
+            totals[o + 3] += w * w;
         }
     }
 
-    private int StratumIndex(int code, double fpc, ColumnBatch batch, int r)
+    private double[] Indicators(int unit)
     {
-        if (!_strata.TryGetValue(code, out var index))
+        while (_indicators.Count <= unit) _indicators.Add(null!);
+        return _indicators[unit] ??= new double[_indicatorStride];
+    }
+
+    private int StratumIndex(int code, double fpc, ColumnBatch? batch, int r)
+    {
+        if (code >= _stratumOfCode.Length) Array.Resize(ref _stratumOfCode, Math.Max(code + 1, 2 * _stratumOfCode.Length));
+        var index = _stratumOfCode[code] - 1;
+        if (index < 0)
         {
             index = _strataCodes.Count;
-            _strata.Add(code, index);
+            _stratumOfCode[code] = index + 1;
             _strataCodes.Add(_plan.StratumSlot >= 0 ? code : -1);
             _strataChildren.Add(0);
             _strataFpc.Add(fpc);
         }
-        if (_plan.FpcSlot >= 0)
+        if (_plan.FpcSlot >= 0 && !fpc.Equals(_strataFpc[index]))
         {
-            if (double.IsNaN(fpc)) throw Bad(batch, r, _plan.FpcSlot, "the finite population correction is missing");
-            if (fpc != _strataFpc[index]) throw Bad(batch, r, _plan.FpcSlot, $"the finite population correction {fpc} differs from {_strataFpc[index]} earlier in the same stratum; it must be constant within a stratum");
+            var message = double.IsNaN(fpc) ? "the finite population correction is missing"
+                : $"the finite population correction {fpc} differs from {_strataFpc[index]} elsewhere in the same stratum; it must be constant within a stratum";
+            throw batch is null ? new ModaDataException(_file, message, 0, _plan.Spec.Variance.Fpc) : Bad(batch, r, _plan.FpcSlot, message);
         }
         return index;
     }
 
     private int Unit(int stratumIndex, int psu)
     {
-        ref var unit = ref CollectionsMarshal.GetValueRefOrAddDefault(_units, (stratumIndex, psu), out var exists);
-        if (!exists)
+        if (psu >= 0)
         {
-            unit = _unitStratum.Count;
-            _unitStratum.Add(stratumIndex);
-            _unitPsu.Add(psu);
+            if (psu >= _unitOfPsu.Length) Array.Resize(ref _unitOfPsu, Math.Max(psu + 1, 2 * _unitOfPsu.Length));
+            var unit = _unitOfPsu[psu] - 1;
+            if (unit >= 0 && _unitStratum[unit] == stratumIndex) return unit;
+            if (unit < 0)
+            {
+                unit = NewUnit(stratumIndex, psu);
+                _unitOfPsu[psu] = unit + 1;
+                _unitOfPair[(stratumIndex, psu)] = unit;
+                return unit;
+            }
         }
-        return unit;
+        // PSU ids repeated across strata name different PSUs (R's nest = TRUE); no cluster: one unit per stratum.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_unitOfPair, (stratumIndex, psu), out var exists);
+        if (!exists) slot = NewUnit(stratumIndex, psu);
+        return slot;
     }
 
-    private int PatternIndex(Pattern p)
+    private int NewUnit(int stratumIndex, int psu)
     {
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_patterns, p.Key, out var exists);
+        _unitStratum.Add(stratumIndex);
+        _unitPsu.Add(psu);
+        return _unitStratum.Count - 1;
+    }
+
+    private int PatternIndex(int g, uint deprived, uint observed, byte monetary)
+    {
+        if (_packPatterns)
+        {
+            var key = (long)(uint)g | ((long)monetary << 4) | ((long)deprived << 6) | ((long)observed << 34);
+            if (key == _lastPatternKey) return _lastPattern;
+            var index = _patternIndex.GetOrAdd(key, Patterns.Count, out var added);
+            if (added) Patterns.Add(new Pattern(g, deprived, observed, monetary));
+            _lastPatternKey = key;
+            _lastPattern = index;
+            return index;
+        }
+        var p = new Pattern(g, deprived, observed, monetary);
+        ref var wide = ref CollectionsMarshal.GetValueRefOrAddDefault(_wideIndex, p.Key, out var exists);
         if (!exists)
         {
-            index = Patterns.Count;
+            wide = Patterns.Count;
             Patterns.Add(p);
         }
-        return index;
+        return wide;
     }
 
     private int CellIndex(ReadOnlySpan<int> codes)
     {
-        if (codes.Length == 0)
-        {
-            if (Cells.Count == 0) Cells.Add([]);
-            return 0;
-        }
         ulong key = 0;
         foreach (var code in codes)
         {
             if (code >= 0xFFFF) throw new ModaDataException(_file, "a breakdown column has more than 65,534 distinct values");
             key = (key << 16) | (uint)(code + 1);
         }
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, key, out var exists);
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_cellIndex, key, out var exists);
         if (!exists)
         {
             index = Cells.Count;
