@@ -21,10 +21,11 @@ internal static class AnalyzeCommand
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file (atomically) instead of standard output; its extension sets the format when --format is absent" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or notes on standard error" };
+        var threads = new Option<int?>("--threads") { Description = "Threads that parse the data (default: one per core); results are identical for any number" };
 
         var command = new Command("analyze", "Compute the MODA profile: rates, overlaps, H, A, M0 for every cut-off, breakdowns, with standard errors")
         {
-            data, config, k, by, format, output, quiet,
+            data, config, k, by, format, output, quiet, threads,
         };
         command.SetAction(parse => ModaCli.Guard(stderr, () =>
         {
@@ -35,12 +36,14 @@ internal static class AnalyzeCommand
             if (fmt is "markdown" or "html")
                 throw new UsageException($"--format {fmt}: reports with charts are not in this version yet; use table, json or csv");
             if (parse.GetValue(k) is < 1) throw new UsageException("--k must be 1 or more");
+            if (parse.GetValue(threads) is < 1) throw new UsageException("--threads must be 1 or more");
 
             var (spec, configName) = LoadSpec(dataFile, parse.GetValue(config), stderr, isQuiet);
             var options = new AnalysisOptions
             {
                 GroupBy = parse.GetValue(by) ?? [],
                 K = parse.GetValue(k),
+                Threads = parse.GetValue(threads),
                 ConfigName = configName,
                 Progress = !isQuiet && terminal.Error ? new StderrProgress(stderr) : null,
             };

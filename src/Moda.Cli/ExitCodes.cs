@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>Bad usage or bad configuration; the message names the option or key.</summary>
     public const int BadUsage = 2;
+
+    /// <summary>An internal error (a bug) or a cancelled run.</summary>
+    public const int InternalError = 3;
 }

@@ -56,6 +56,19 @@ public static class ModaCli
             stderr.WriteLine($"moda: {e.Message}");
             return ExitCodes.BadData;
         }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("moda: cancelled");
+            return ExitCodes.InternalError;
+        }
+        catch (Exception e)
+        {
+            // A bug of ours: say so plainly, without a stack trace (MODA_DEBUG=1 shows it).
+            var inner = e is AggregateException { InnerException: { } i } ? i : e;
+            stderr.WriteLine($"moda: internal error ({inner.GetType().Name}: {inner.Message}); please report it with the command you ran");
+            if (Environment.GetEnvironmentVariable("MODA_DEBUG") == "1") stderr.WriteLine(inner);
+            return ExitCodes.InternalError;
+        }
     }
 }
 

@@ -18,6 +18,9 @@ public sealed record AnalysisOptions
     /// <summary>Bootstrap draws to use instead of drawing from the seed (to reproduce another program).</summary>
     public Estimation.BootstrapCounts? BootstrapCounts { get; init; }
 
+    /// <summary>Threads that parse the file (default: one per core); results do not depend on it.</summary>
+    public int? Threads { get; init; }
+
     /// <summary>Stops the analysis between batches.</summary>
     public CancellationToken Cancellation { get; init; }
 }

@@ -60,7 +60,7 @@ public sealed class ModaAnalysis
             SpecValidator.Validate(spec);
         }
         var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path);
-        var histogram = Accumulate(reader, plan, options);
+        var histogram = HistogramBuilder.Build(reader, plan, options.Progress, options.Cancellation, options.Threads);
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);
         var engine = new RatioEngine(design, v, options.BootstrapCounts);
@@ -88,18 +88,4 @@ public sealed class ModaAnalysis
     /// </summary>
     public Estimate Difference(string ageGroup, string column, string valueA, string valueB, int k, string measure = "M0") =>
         _estimator.Difference(ageGroup, column, valueA, valueB, k, measure);
-
-    internal static SurveyHistogram Accumulate(ITableReader reader, AnalysisPlan plan, AnalysisOptions options)
-    {
-        var histogram = new SurveyHistogram(plan, reader.Path, rowUnits: plan.Spec.Variance.Method == VarianceMethod.Bootstrap);
-        var classifier = new ChildClassifier(plan);
-        foreach (var batch in reader.Read(plan.Requests))
-        {
-            options.Cancellation.ThrowIfCancellationRequested();
-            classifier.Classify(batch);
-            histogram.Add(batch, classifier);
-            options.Progress?.Report(histogram.Rows);
-        }
-        return histogram;
-    }
 }

@@ -50,6 +50,13 @@ public sealed class ColumnBatch
     /// <summary>The source line of each row (for messages about a row).</summary>
     public long[] Lines { get; }
 
+    /// <summary>Gives every categorical slot a new, empty dictionary (for a chunk read on its own).</summary>
+    public void ResetCategories()
+    {
+        for (var i = 0; i < Categories.Length; i++)
+            if (Categories[i] is not null) Categories[i] = new CategoryDictionary();
+    }
+
     /// <summary>The numeric values of a slot.</summary>
     public ReadOnlySpan<double> Numeric(int slot) => Numbers[slot].AsSpan(0, Count);
 

@@ -1,14 +1,17 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text;
 using CsvHelper;
+using Microsoft.Win32.SafeHandles;
 
 namespace Moda.Data;
 
 /// <summary>
-/// Reads delimited text (comma, semicolon or tab, detected; UTF-8 with or without BOM) with
-/// CsvHelper, parsing fields straight from UTF-8 spans so no string is made per numeric cell.
+/// Reads delimited text (comma, semicolon or tab, detected; UTF-8 with or without BOM; quoted
+/// fields) with CsvHelper, parsing fields straight from UTF-8 spans so no string is made per
+/// cell. A quote-aware scan cuts the file into chunks of whole records that threads parse on
+/// their own (<see cref="IChunkedTableReader"/>).
 /// </summary>
-public sealed class CsvTableReader : ITableReader
+public sealed class CsvTableReader : IChunkedTableReader
 {
     private static readonly CsvReaderOptions Options = new()
     {
@@ -19,6 +22,12 @@ public sealed class CsvTableReader : ITableReader
         SkipEmptyLines = true,
     };
 
+    private readonly CsvReaderOptions _chunkOptions;
+    private readonly long _dataStart;      // byte offset of the first data record
+    private readonly long _dataLine;       // its line number
+    private readonly long _fileLength;
+    private SafeFileHandle? _handle;
+
     /// <summary>Opens a file and reads its header.</summary>
     public CsvTableReader(string path)
     {
@@ -27,6 +36,19 @@ public sealed class CsvTableReader : ITableReader
         ColumnNames = Guard(() => reader.Headers.Select(h => h.Trim()).ToArray(), reader);
         if (ColumnNames.Count == 0 || ColumnNames.All(string.IsNullOrEmpty))
             throw new ModaDataException(path, "the file is empty or has no header row", 1);
+        _fileLength = new FileInfo(path).Length;
+        var separator = reader.Separator;
+        if (Guard(reader.Read, reader))
+        {
+            _dataStart = reader.ByteOffset;
+            _dataLine = reader.LineNumber;
+        }
+        else
+        {
+            _dataStart = _fileLength;
+            _dataLine = reader.LineNumber + 1;
+        }
+        _chunkOptions = Options with { HasHeader = false, Separator = separator };
     }
 
     /// <inheritdoc />
@@ -38,26 +60,16 @@ public sealed class CsvTableReader : ITableReader
     /// <inheritdoc />
     public IEnumerable<ColumnBatch> Read(IReadOnlyList<ColumnRequest> columns, int batchRows = 65536)
     {
-        var fields = columns.Select(c => FieldIndex(c.Name)).ToArray();
-        var missing = columns.Select(c => new MissingCodes(c.MissingCodes)).ToArray();
+        var parser = new RowParser(this, columns);
         var batch = new ColumnBatch(columns, batchRows);
         using var reader = Open();
         _ = Guard(() => reader.Headers, reader);
-        var categories = columns.Select((c, slot) => c.Kind == ColumnKind.Categorical ? new CategoryEncoder(batch.Categories[slot]!) : null).ToArray();
+        var encoders = parser.Encoders(batch);
         long rows = 0;
         while (Guard(reader.Read, reader))
         {
-            var row = batch.Count;
-            batch.Lines[row] = reader.LineNumber;
-            for (var slot = 0; slot < fields.Length; slot++)
-            {
-                var span = Trim(reader.GetSpan(fields[slot]));
-                if (columns[slot].Kind == ColumnKind.Numeric)
-                    batch.Numbers[slot]![row] = ParseNumber(span, missing[slot], reader.LineNumber, columns[slot].Name);
-                else
-                    batch.Codes[slot]![row] = missing[slot].IsMissingText(span) ? -1 : categories[slot]!.Encode(span);
-            }
-            if (++batch.Count == batchRows)
+            parser.Parse(reader, batch, encoders, reader.LineNumber);
+            if (batch.Count == batchRows)
             {
                 yield return batch;
                 rows += batch.Count;
@@ -69,7 +81,107 @@ public sealed class CsvTableReader : ITableReader
     }
 
     /// <inheritdoc />
-    public void Dispose() { }
+    public IReadOnlyList<TableChunk> Chunks(int rowsPerChunk)
+    {
+        var chunks = new List<TableChunk>();
+        var handle = Handle();
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            long start = _dataStart, line = _dataLine, startLine = _dataLine, rows = 0;
+            var records = 0;
+            var inQuote = false;
+            for (var offset = _dataStart; offset < _fileLength;)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, _fileLength - offset)), offset);
+                if (n <= 0) break;
+                var block = buffer.AsSpan(0, n);
+                var pos = 0;
+                while (pos < block.Length)
+                {
+                    var rest = block[pos..];
+                    if (inQuote)
+                    {
+                        var q = rest.IndexOf((byte)'"');
+                        var upto = q < 0 ? rest : rest[..q];
+                        line += upto.Count((byte)'\n');
+                        if (q < 0) break;
+                        inQuote = false;
+                        pos += q + 1;
+                        continue;
+                    }
+                    var i = rest.IndexOfAny((byte)'"', (byte)'\n');
+                    if (i < 0) break;
+                    pos += i + 1;
+                    if (rest[i] == (byte)'"')
+                    {
+                        inQuote = true;
+                        continue;
+                    }
+                    line++;
+                    if (++records < rowsPerChunk) continue;
+                    var end = offset + pos;
+                    chunks.Add(Chunk(chunks.Count, start, end, startLine, rows));
+                    rows += records;
+                    records = 0;
+                    start = end;
+                    startLine = line;
+                }
+                offset += n;
+            }
+            if (start < _fileLength) chunks.Add(Chunk(chunks.Count, start, _fileLength, startLine, rows));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return chunks;
+    }
+
+    /// <inheritdoc />
+    public void ReadChunk(TableChunk chunk, ColumnBatch batch)
+    {
+        var parser = new RowParser(this, batch.Requests);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.Length, 1));
+        try
+        {
+            var read = 0;
+            while (read < chunk.Length)
+            {
+                var n = RandomAccess.Read(Handle(), buffer.AsSpan(read, chunk.Length - read), chunk.Offset + read);
+                if (n <= 0) throw new ModaDataException(Path, "the file changed while it was being read", chunk.FirstLine);
+                read += n;
+            }
+            batch.ResetCategories();
+            batch.Count = 0;
+            batch.FirstRow = chunk.FirstRow;
+            var encoders = parser.Encoders(batch);
+            using var reader = CsvReader.Create(buffer.AsMemory(0, chunk.Length), _chunkOptions);
+            while (Guard(reader.Read, reader, chunk.FirstLine - 1))
+            {
+                if (batch.Count == batch.Capacity)
+                    throw new ModaDataException(Path, "more rows in a chunk than expected", chunk.FirstLine);
+                parser.Parse(reader, batch, encoders, chunk.FirstLine - 1 + reader.LineNumber);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _handle?.Dispose();
+
+    private TableChunk Chunk(int index, long start, long end, long line, long rows) =>
+        end - start > int.MaxValue / 2
+            ? throw new ModaDataException(Path, "records are too long to read (over 1 GB in 65,536 rows)", line)
+            : new TableChunk(index, start, (int)(end - start), line, rows);
+
+    private SafeFileHandle Handle()
+    {
+        lock (Options) return _handle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+    }
 
     private CsvReader Open()
     {
@@ -80,6 +192,85 @@ public sealed class CsvTableReader : ITableReader
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModaDataException(Path, $"cannot open the file: {e.Message}");
+        }
+    }
+
+    private T Guard<T>(Func<T> read, CsvReader reader, long lineOffset = 0)
+    {
+        try
+        {
+            return read();
+        }
+        catch (CsvFormatException e)
+        {
+            var line = lineOffset + (e.LineNumber > 0 ? e.LineNumber : reader.LineNumber);
+            throw new ModaDataException(Path, $"malformed CSV: {FirstSentence(e.Message)}", line, inner: e);
+        }
+        catch (Exception e) when (e is IOException or DecoderFallbackException)
+        {
+            throw new ModaDataException(Path, $"cannot read the file: {e.Message}", lineOffset + reader.LineNumber, inner: e);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" (record", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    // Turns the requested fields of the current record into the batch's next row.
+    private sealed class RowParser
+    {
+        private readonly CsvTableReader _owner;
+        private readonly IReadOnlyList<ColumnRequest> _columns;
+        private readonly int[] _fields;
+        private readonly MissingCodes[] _missing;
+
+        public RowParser(CsvTableReader owner, IReadOnlyList<ColumnRequest> columns)
+        {
+            _owner = owner;
+            _columns = columns;
+            _fields = columns.Select(c => owner.FieldIndex(c.Name)).ToArray();
+            _missing = columns.Select(c => new MissingCodes(c.MissingCodes)).ToArray();
+        }
+
+        public CategoryEncoder?[] Encoders(ColumnBatch batch) =>
+            _columns.Select((c, slot) => c.Kind == ColumnKind.Categorical ? new CategoryEncoder(batch.Categories[slot]!) : null).ToArray();
+
+        public void Parse(CsvReader reader, ColumnBatch batch, CategoryEncoder?[] encoders, long line)
+        {
+            if (reader.FieldCount != _owner.ColumnNames.Count)
+                throw new ModaDataException(_owner.Path, $"the record has {reader.FieldCount} fields but the header has {_owner.ColumnNames.Count}", line);
+            var row = batch.Count;
+            batch.Lines[row] = line;
+            for (var slot = 0; slot < _fields.Length; slot++)
+            {
+                var span = Trim(reader.GetSpan(_fields[slot]));
+                if (_columns[slot].Kind == ColumnKind.Numeric)
+                    batch.Numbers[slot]![row] = ParseNumber(span, _missing[slot], line, _columns[slot].Name);
+                else
+                    batch.Codes[slot]![row] = _missing[slot].IsMissingText(span) ? -1 : encoders[slot]!.Encode(span);
+            }
+            batch.Count++;
+        }
+
+        private double ParseNumber(ReadOnlySpan<byte> span, MissingCodes missing, long line, string column)
+        {
+            if (missing.IsMissingText(span)) return double.NaN;
+            if (NumberParser.TryParse(span, out var value))
+                return missing.IsMissingNumber(value) ? double.NaN : value;
+            throw new ModaDataException(_owner.Path,
+                $"'{Encoding.UTF8.GetString(span)}' is not a number (a rule or the design reads this column as numeric; list the code in missingValues if it means missing)",
+                line, column);
+        }
+
+        private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
+        {
+            var start = 0;
+            var end = s.Length;
+            while (start < end && (s[start] == (byte)' ' || s[start] == (byte)'\t')) start++;
+            while (end > start && (s[end - 1] == (byte)' ' || s[end - 1] == (byte)'\t' || s[end - 1] == (byte)'\r')) end--;
+            return s[start..end];
         }
     }
 
@@ -94,41 +285,5 @@ public sealed class CsvTableReader : ITableReader
         }
         return index >= 0 ? index
             : throw new ModaDataException(Path, $"no column '{name}'; the columns are: {string.Join(", ", ColumnNames)}", 1, name);
-    }
-
-    private double ParseNumber(ReadOnlySpan<byte> span, MissingCodes missing, long line, string column)
-    {
-        if (missing.IsMissingText(span)) return double.NaN;
-        if (NumberParser.TryParse(span, out var value))
-            return missing.IsMissingNumber(value) ? double.NaN : value;
-        throw new ModaDataException(Path,
-            $"'{Encoding.UTF8.GetString(span)}' is not a number (a rule or the design reads this column as numeric; list the code in missingValues if it means missing)",
-            line, column);
-    }
-
-    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
-    {
-        var start = 0;
-        var end = s.Length;
-        while (start < end && (s[start] == (byte)' ' || s[start] == (byte)'\t')) start++;
-        while (end > start && (s[end - 1] == (byte)' ' || s[end - 1] == (byte)'\t' || s[end - 1] == (byte)'\r')) end--;
-        return s[start..end];
-    }
-
-    private T Guard<T>(Func<T> read, CsvReader reader)
-    {
-        try
-        {
-            return read();
-        }
-        catch (CsvFormatException e)
-        {
-            var line = e.LineNumber > 0 ? e.LineNumber : reader.LineNumber;
-            throw new ModaDataException(Path, $"malformed CSV: {e.Message}", line, inner: e);
-        }
-        catch (Exception e) when (e is IOException or DecoderFallbackException)
-        {
-            throw new ModaDataException(Path, $"cannot read the file: {e.Message}", reader.LineNumber, inner: e);
-        }
     }
 }

@@ -44,6 +44,7 @@ public sealed class SurveyHistogram
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
+        if (plan.GroupBySlots.Count == 0) Cells.Add([]); // the one cell when there are no breakdowns
     }
 
     /// <summary>Distinct patterns, indexed as in <see cref="EntryPattern"/>.</summary>
@@ -206,7 +207,7 @@ public sealed class SurveyHistogram
             }
         }
         var cells = new int[other.Cells.Count];
-        for (var k = 0; k < cells.Length; k++)
+        for (var k = 0; k < cells.Length && other.Cells[k].Length > 0; k++)
         {
             var codes = other.Cells[k].Select((code, b) => Recode(GroupByDictionaries[b], other.GroupByDictionaries[b], code)).ToArray();
             cells[k] = CellIndex(codes);

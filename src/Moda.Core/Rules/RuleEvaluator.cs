@@ -181,10 +181,17 @@ public sealed class RuleEvaluator
         private byte[]? _buffer;
         private byte[] _table = [];
         private int _known;
+        private CategoryDictionary? _dictionary;
 
         public override byte[] Eval(ColumnBatch b)
         {
             var dict = b.Categories[column.Slot]!;
+            if (!ReferenceEquals(dict, _dictionary))
+            {
+                // A new dictionary (another chunk) restarts the codes.
+                _dictionary = dict;
+                _known = 0;
+            }
             if (_known < dict.Count)
             {
                 if (_table.Length < dict.Count) Array.Resize(ref _table, Math.Max(dict.Count, 2 * _table.Length));

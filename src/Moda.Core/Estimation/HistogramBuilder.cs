@@ -1,0 +1,120 @@
+using Moda.Configuration;
+using Moda.Data;
+using Moda.Deprivation;
+
+namespace Moda.Estimation;
+
+/// <summary>
+/// Reads every row once into the <see cref="SurveyHistogram"/>. Rows go in fixed runs of
+/// <see cref="RowsPerChunk"/>: each run fills a partial histogram, and partials are merged in
+/// file order. A reader that can be split (<see cref="IChunkedTableReader"/>) has its runs parsed
+/// on every core; any other reader is read in order. Either way the floating-point sums are the
+/// same, so results do not depend on thread timing or file format.
+/// </summary>
+public static class HistogramBuilder
+{
+    /// <summary>Rows per run (and per batch).</summary>
+    public const int RowsPerChunk = 65536;
+
+    /// <summary>Builds the histogram of every row of <paramref name="reader"/>.</summary>
+    public static SurveyHistogram Build(ITableReader reader, AnalysisPlan plan, IProgress<long>? progress = null,
+                                        CancellationToken cancel = default, int? threads = null)
+    {
+        var rowUnits = plan.Spec.Variance.Method == VarianceMethod.Bootstrap;
+        var workers = threads ?? Environment.ProcessorCount;
+        if (reader is IChunkedTableReader chunked && workers > 1)
+            return Parallel(chunked, plan, rowUnits, workers, progress, cancel);
+
+        SurveyHistogram? total = null;
+        var classifier = new ChildClassifier(plan);
+        foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
+        {
+            cancel.ThrowIfCancellationRequested();
+            classifier.Classify(batch);
+            var partial = new SurveyHistogram(plan, reader.Path, rowUnits);
+            partial.Add(batch, classifier);
+            total = Merge(total, partial);
+            progress?.Report(total.Rows);
+        }
+        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
+    }
+
+    private static SurveyHistogram Merge(SurveyHistogram? total, SurveyHistogram partial)
+    {
+        if (total is null) return partial;
+        total.Merge(partial);
+        return total;
+    }
+
+    private static SurveyHistogram Parallel(IChunkedTableReader reader, AnalysisPlan plan, bool rowUnits, int workers,
+                                            IProgress<long>? progress, CancellationToken cancel)
+    {
+        var chunks = reader.Chunks(RowsPerChunk);
+        if (chunks.Count == 0) return new SurveyHistogram(plan, reader.Path, rowUnits);
+        workers = Math.Min(workers, chunks.Count);
+        var partials = new SurveyHistogram?[chunks.Count];
+        var errors = new Exception?[chunks.Count];
+        var ready = Enumerable.Range(0, chunks.Count).Select(_ => new ManualResetEventSlim()).ToArray();
+        using var ahead = new SemaphoreSlim(2 * workers + 1); // bounds the partials waiting to be merged
+        var next = -1;
+        var firstFailed = int.MaxValue;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+
+        void Work()
+        {
+            var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
+            var classifier = new ChildClassifier(plan);
+            while (true)
+            {
+                try { ahead.Wait(stop.Token); }
+                catch (OperationCanceledException) { return; }
+                var i = Interlocked.Increment(ref next);
+                if (i >= chunks.Count) return;
+                try
+                {
+                    if (i < Volatile.Read(ref firstFailed) && !stop.IsCancellationRequested)
+                    {
+                        reader.ReadChunk(chunks[i], batch);
+                        classifier.Classify(batch);
+                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits);
+                        partial.Add(batch, classifier);
+                        partials[i] = partial;
+                    }
+                }
+                catch (Exception e)
+                {
+                    errors[i] = e;
+                    int seen;
+                    while (i < (seen = Volatile.Read(ref firstFailed)) && Interlocked.CompareExchange(ref firstFailed, i, seen) != seen) { }
+                }
+                finally
+                {
+                    ready[i].Set();
+                }
+            }
+        }
+
+        var tasks = Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning)).ToArray();
+        SurveyHistogram? total = null;
+        try
+        {
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                ready[i].Wait(cancel);
+                if (errors[i] is { } error) throw error is ModaDataException or ModaConfigurationException ? error : new AggregateException(error);
+                total = Merge(total, partials[i] ?? throw new InvalidOperationException($"chunk {i} was not read"));
+                partials[i] = null;
+                ahead.Release();
+                progress?.Report(total.Rows);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            ahead.Release(workers);
+            Task.WaitAll(tasks);
+            foreach (var r in ready) r.Dispose();
+        }
+        return total!;
+    }
+}
