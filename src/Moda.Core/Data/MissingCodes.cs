@@ -11,11 +11,13 @@ internal sealed class MissingCodes
 {
     private readonly byte[][] _texts;
     private readonly double[] _numbers;
+    private readonly bool[] _firstBytes = new bool[256]; // first bytes of the codes: most cells are rejected at once
 
     public MissingCodes(IEnumerable<string> codes)
     {
         var list = codes.Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         _texts = list.Select(Encoding.UTF8.GetBytes).ToArray();
+        foreach (var t in _texts) _firstBytes[t[0]] = true;
         _numbers = list
             .Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
             .Where(double.IsFinite).ToArray();
@@ -25,6 +27,7 @@ internal sealed class MissingCodes
     public bool IsMissingText(ReadOnlySpan<byte> cell)
     {
         if (cell.IsEmpty) return true;
+        if (!_firstBytes[cell[0]]) return false;
         foreach (var t in _texts)
             if (cell.SequenceEqual(t)) return true;
         return false;
@@ -33,6 +36,7 @@ internal sealed class MissingCodes
     /// <summary>True for a number equal to one of the numeric codes.</summary>
     public bool IsMissingNumber(double value)
     {
+        if (_numbers.Length == 0) return false;
         foreach (var n in _numbers)
             if (value == n) return true;
         return false;

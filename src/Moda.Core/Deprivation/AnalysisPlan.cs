@@ -129,7 +129,7 @@ public sealed class AnalysisPlan
                 indicators.Add(new IndicatorPlan(ind.Name, d, rule, groupMask));
             }
         }
-        plan.Indicators = indicators;
+        plan.Indicators = indicators.Select(i => i with { IsWholeDimension = indicators.Count(o => o.Dimension == i.Dimension) == 1 }).ToArray();
         if (spec.Monetary is { } m)
         {
             plan.Monetary = Rule.Condition(m.Column, m.DeprivedIf);
@@ -191,4 +191,11 @@ public sealed record GroupPlan(string Name, double Min, double Max, uint Dimensi
 }
 
 /// <summary>An indicator, its dimension, its rule, and the age groups it applies to (bit g).</summary>
-public sealed record IndicatorPlan(string Name, int Dimension, Rule Rule, uint AgeGroupMask);
+public sealed record IndicatorPlan(string Name, int Dimension, Rule Rule, uint AgeGroupMask)
+{
+    /// <summary>
+    /// True when the indicator is the only one of its dimension: its deprived and observed flags
+    /// are the dimension's, so its rate is the dimension's rate and needs no totals of its own.
+    /// </summary>
+    public bool IsWholeDimension { get; init; }
+}

@@ -140,7 +140,7 @@ public sealed class ProfileEstimator
             Population = population,
             Excluded = excluded,
             Dimensions = dims.Select(j => new NamedRate(_plan.DimensionNames[j], DimensionRate(table, j))).ToArray(),
-            Indicators = IndicatorRates(d),
+            Indicators = IndicatorRates(d, table),
             Distribution = Enumerable.Range(0, maxD + 1).Select(t => new CountShare(t,
                 _engine.Ratio(classes, ByClass(c => _classes[c].Count == t ? 1 : 0), Ones()),
                 _engine.Ratio(classes, ByClass(c => _classes[c].Count >= t ? 1 : 0), Ones()))).ToArray(),
@@ -203,7 +203,7 @@ public sealed class ProfileEstimator
         return _engine.Ratio(table.Project(null, map, 3, _units), [0, 0, 1], [0, 1, 1]);
     }
 
-    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d)
+    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, EntryTable table)
     {
         var strata = _engine.Design.StratumCount;
         var rates = new List<IndicatorRate>();
@@ -212,6 +212,11 @@ public sealed class ProfileEstimator
         {
             var ind = _plan.Indicators[i];
             if (!d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
+            if (ind.IsWholeDimension)
+            {
+                rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], DimensionRate(table, ind.Dimension)));
+                continue;
+            }
             double[] y = new double[_units], x = new double[_units], y2 = new double[strata], x2 = new double[strata];
             for (var unit = 0; unit < _units; unit++)
             {

@@ -33,6 +33,10 @@ public sealed class SurveyHistogram
     private readonly List<double> _strataFpc = [];
     private long _lastPatternKey = -1;
     private int _lastPattern;
+    private int[] _entryStamp = [];   // per pattern: the run of (unit, cell) its cached entry belongs to
+    private int[] _entryOfPattern = [];
+    private int _run;
+    private int _runUnit = -1, _runCell = -1;
 
     /// <summary>Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own sampling unit (bootstrap without clusters).</summary>
     public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false)
@@ -40,7 +44,7 @@ public sealed class SurveyHistogram
         _plan = plan;
         _file = file;
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
-        _indicatorStride = plan.Groups.Count * plan.Indicators.Count * 4;
+        _indicatorStride = plan.Indicators.All(i => i.IsWholeDimension) ? 0 : plan.Groups.Count * plan.Indicators.Count * 4;
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
@@ -224,8 +228,30 @@ public sealed class SurveyHistogram
     {
         if (pattern >= 1 << 20 || cell >= 1 << 12)
             throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
-        var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
-        var entry = _entries.GetOrAdd(key, EntryUnit.Count, out var added);
+        // Files list a PSU's children together: within a run of one (unit, cell) a pattern's
+        // entry is found in an array, and the hash table is asked once per entry.
+        if (unit != _runUnit || cell != _runCell)
+        {
+            _runUnit = unit;
+            _runCell = cell;
+            _run++;
+        }
+        if (pattern >= _entryStamp.Length)
+        {
+            var size = Math.Max(pattern + 1, 2 * _entryStamp.Length);
+            Array.Resize(ref _entryStamp, size);
+            Array.Resize(ref _entryOfPattern, size);
+        }
+        int entry;
+        var added = false;
+        if (_entryStamp[pattern] == _run) entry = _entryOfPattern[pattern];
+        else
+        {
+            var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
+            entry = _entries.GetOrAdd(key, EntryUnit.Count, out added);
+            _entryStamp[pattern] = _run;
+            _entryOfPattern[pattern] = entry;
+        }
         if (added)
         {
             EntryUnit.Add(unit);
@@ -247,7 +273,7 @@ public sealed class SurveyHistogram
         var indicators = _plan.Indicators;
         for (var i = 0; i < indicators.Count; i++)
         {
-            if ((indicators[i].AgeGroupMask & bit) == 0) continue;
+            if ((indicators[i].AgeGroupMask & bit) == 0 || indicators[i].IsWholeDimension) continue;
             var t = c.IndicatorTruth[i][r];
             if (t == Rules.Truth.Unknown) continue;
             var o = 4 * i;
