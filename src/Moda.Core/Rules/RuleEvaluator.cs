@@ -133,21 +133,7 @@ public sealed class RuleEvaluator
             var x = left.Eval(b).AsSpan(0, b.Count);
             var y = right.Eval(b).AsSpan(0, b.Count);
             var r = Buffer(ref _buffer, b.Count);
-            for (var i = 0; i < x.Length; i++)
-            {
-                double a = x[i], c = y[i];
-                if (double.IsNaN(a) || double.IsNaN(c)) { r[i] = Truth.Unknown; continue; }
-                var t = op switch
-                {
-                    CompareOp.Less => a < c,
-                    CompareOp.LessEqual => a <= c,
-                    CompareOp.Greater => a > c,
-                    CompareOp.GreaterEqual => a >= c,
-                    CompareOp.Equal => a == c,
-                    _ => a != c,
-                };
-                r[i] = t ? Truth.Yes : Truth.No;
-            }
+            CompareKernel.Compare(op, x, y, r.AsSpan(0, b.Count));
             return r;
         }
     }

@@ -1,0 +1,55 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Moda.Rules;
+
+namespace Moda.Tests.Rules;
+
+/// <summary>The vectorised comparison equals the scalar reference on any input, tails included.</summary>
+public class CompareKernelProperties
+{
+    private static readonly double[] Specials = [double.NaN, 0, -0.0, 1, -1, 2, 0.5, double.PositiveInfinity, double.NegativeInfinity, 1e300];
+
+    private static Arbitrary<double[]> Columns() =>
+        Gen.OneOf(Gen.Elements(Specials), Gen.Choose(-3, 3).Select(i => (double)i), ArbMap.Default.GeneratorFor<double>())
+            .ArrayOf().ToArbitrary();
+
+    [Property(MaxTest = 300)]
+    public Property VectorEqualsScalar() =>
+        Prop.ForAll(Columns(), Columns(), Gen.Choose(0, 5).ToArbitrary(), (xs, ys, opIndex) =>
+        {
+            var n = Math.Min(xs.Length, ys.Length);
+            var op = (CompareOp)opIndex;
+            var vector = new byte[n];
+            var scalar = new byte[n];
+            CompareKernel.Compare(op, xs.AsSpan(0, n), ys.AsSpan(0, n), vector);
+            CompareKernel.CompareScalar(op, xs.AsSpan(0, n), ys.AsSpan(0, n), scalar);
+            return vector.AsSpan().SequenceEqual(scalar);
+        });
+
+    [Fact]
+    public void EveryLengthUpToSeventeen()
+    {
+        for (var n = 0; n <= 17; n++)
+        {
+            var x = Enumerable.Range(0, n).Select(i => i % 5 == 4 ? double.NaN : i % 3).ToArray();
+            var y = Enumerable.Range(0, n).Select(i => i % 7 == 6 ? double.NaN : 1.0).ToArray();
+            foreach (var op in Enum.GetValues<CompareOp>())
+            {
+                var vector = new byte[n];
+                var scalar = new byte[n];
+                CompareKernel.Compare(op, x, y, vector);
+                CompareKernel.CompareScalar(op, x, y, scalar);
+                Assert.Equal(scalar, vector);
+            }
+        }
+    }
+
+    [Fact]
+    public void MissingOnEitherSideIsUnknown()
+    {
+        var result = new byte[5];
+        CompareKernel.Compare(CompareOp.Less, [double.NaN, 1, 1, 3, 2], [1, double.NaN, 2, 2, 2], result);
+        Assert.Equal([Truth.Unknown, Truth.Unknown, Truth.Yes, Truth.No, Truth.No], result);
+    }
+}
