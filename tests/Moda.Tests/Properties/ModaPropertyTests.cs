@@ -111,6 +111,78 @@ public class ModaPropertyTests
         }
     });
 
+    /// <summary>
+    /// Life cycle: two age groups with their own (random, possibly overlapping) dimension sets. The
+    /// pooled group's H and M0 at every k are the age groups' figures weighted by their population
+    /// shares (a group with d_g &lt; k contributes 0), and agree with a direct computation where
+    /// child i counts s_i against its own group's d_g.
+    /// </summary>
+    [Property(MaxTest = Tests)]
+    public Property AgeGroupsDecomposePooledFigures() => Prop.ForAll(Scenarios.Cases(3), c =>
+    {
+        var s = c.S;
+        var d = s.D;
+        var all = (1 << d) - 1;
+        var youngMask = 1 + c.Pick[0] % all;                       // non-empty
+        var oldMask = (all & ~youngMask) | (c.Pick[1] % (all + 1)); // covers the rest
+        if (oldMask == 0) oldMask = youngMask;
+        var rnd = new Random(c.Pick[2]);
+        var age = Enumerable.Range(0, s.N).Select(_ => rnd.Next(2) == 0 ? 3.0 : 12.0).ToArray();
+        int[] masks = [youngMask, oldMask];
+        string[] names = ["0-5", "6-17"];
+        var spec = s.Spec() with
+        {
+            Age = "age",
+            AgeGroups = [new AgeGroupSpec("0-5", 0, 5), new AgeGroupSpec("6-17", 6, 17)],
+            Dimensions = Enumerable.Range(0, d).Select(j => new DimensionSpec
+            {
+                Name = $"d{j}",
+                Indicators = [new IndicatorSpec
+                {
+                    Name = $"i{j}", Column = $"d{j}", DeprivedIf = "== 1",
+                    AgeGroups = Enumerable.Range(0, 2).Where(g => (masks[g] >> j & 1) != 0).Select(g => names[g]).ToArray(),
+                }],
+            }).ToArray(),
+        };
+        using var table = s.Table().Add("age", age);
+        var results = ModaAnalyzer.Analyze(table, spec);
+        var pooled = results.AgeGroups.Single(g => g.Name == "all");
+
+        int GroupOf(int i) => age[i] < 6 ? 0 : 1;
+        int[] Dims(int g) => Enumerable.Range(0, d).Where(j => (masks[g] >> j & 1) != 0).ToArray();
+        bool Complete(int i) => Dims(GroupOf(i)).All(j => !double.IsNaN(s.Cells[i][j]));
+        int Count(int i) => Dims(GroupOf(i)).Count(j => s.Cells[i][j] == 1);
+        var population = new double[2];
+        for (var i = 0; i < s.N; i++) if (Complete(i)) population[GroupOf(i)] += s.Weight[i];
+        var total = population.Sum();
+        if (total == 0) return;
+        var maxD = Math.Max(Dims(0).Length, Dims(1).Length);
+        Assert.Equal(Enumerable.Range(1, maxD), pooled.Cutoffs.Select(x => x.K!.Value));
+        for (var k = 1; k <= maxD; k++)
+        {
+            double h = 0, m0 = 0, directH = 0, directM0 = 0;
+            for (var g = 0; g < 2; g++)
+            {
+                if (population[g] == 0) continue;
+                var cut = results.AgeGroups.Single(x => x.Name == names[g]).Cutoffs.SingleOrDefault(x => x.K == k);
+                if (cut is null) { Assert.True(k > Dims(g).Length, $"group {names[g]} has no k={k}"); continue; }
+                h += population[g] / total * cut.H.Value;
+                m0 += population[g] / total * cut.M0.Value;
+            }
+            for (var i = 0; i < s.N; i++)
+            {
+                if (!Complete(i) || Count(i) < k) continue;
+                directH += s.Weight[i] / total;
+                directM0 += s.Weight[i] / total * Count(i) / Dims(GroupOf(i)).Length;
+            }
+            var p = pooled.Cutoffs.At(k);
+            AssertClose(h, p.H.Value, $"k={k}: pooled H vs Σ_g share_g H_g");
+            AssertClose(m0, p.M0.Value, $"k={k}: pooled M0 vs Σ_g share_g M0_g");
+            AssertClose(directH, p.H.Value, $"k={k}: pooled H vs data");
+            AssertClose(directM0, p.M0.Value, $"k={k}: pooled M0 vs data");
+        }
+    });
+
     // ---- Overlaps -----------------------------------------------------------------------------
 
     [Property(MaxTest = Tests)]
@@ -316,7 +388,7 @@ public class ModaPropertyTests
     });
 
     [Property(MaxTest = Tests)]
-    public Property BootstrapDifferentSeedsDifferentSes() => Prop.ForAll(Scenarios.Cases(1, minN: 20, minPsus: 3), c =>
+    public Property BootstrapDifferentSeedsDifferentSes() => Prop.ForAll(Scenarios.Cases(1, minN: 20, minPsus: 4), c =>
     {
         // Vacuous when no figure varies between PSUs at all.
         if (!All(c.S.Analyze()).Values.Any(e => e.Se > 1e-6)) return;
