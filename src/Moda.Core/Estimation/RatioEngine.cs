@@ -48,7 +48,8 @@ public sealed class RatioEngine
     public Estimate Ratio(EntryTable t, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
     {
         Totals(t, y, _y);
-        var total = Totals(t, x, _x);
+        Totals(t, x, _x);
+        var total = Sum(_x); // numerator and denominator summed alike, so y = x gives exactly 1
         var ratio = Sum(_y) / total;
         if (ChildIsPsu && total > 0) Squares(t, y, x, ratio, total, _q, clear: true);
         return Finish(ratio, total);
@@ -61,7 +62,8 @@ public sealed class RatioEngine
     public Estimate Ratio(EntryTable ty, ReadOnlySpan<double> y, EntryTable tx, ReadOnlySpan<double> x)
     {
         Totals(ty, y, _y);
-        var total = Totals(tx, x, _x);
+        Totals(tx, x, _x);
+        var total = Sum(_x);
         var ratio = Sum(_y) / total;
         if (ChildIsPsu && total > 0)
         {
@@ -77,7 +79,8 @@ public sealed class RatioEngine
     public ShareBase Base(EntryTable t, ReadOnlySpan<double> x)
     {
         var units = new double[Design.UnitCount];
-        var total = Totals(t, x, units);
+        Totals(t, x, units);
+        var total = Sum(units);
         var squares = new double[Design.StratumCount];
         if (ChildIsPsu)
             for (var r = 0; r < t.Length; r++)
@@ -122,14 +125,16 @@ public sealed class RatioEngine
                                EntryTable b, ReadOnlySpan<double> yB, ReadOnlySpan<double> xB)
     {
         Totals(a, yA, _y);
-        var ta = Totals(a, xA, _x);
+        Totals(a, xA, _x);
+        var ta = Sum(_x);
         var ra = Sum(_y) / ta;
         var ua = Influence(ra, ta);
         var qa = new double[_q.Length];
         if (ChildIsPsu && ta > 0) Squares(a, yA, xA, ra, ta, qa, clear: true);
         var repA = ReplicateRatios();
         Totals(b, yB, _y);
-        var tb = Totals(b, xB, _x);
+        Totals(b, xB, _x);
+        var tb = Sum(_x);
         var rb = Sum(_y) / tb;
         if (!(ta > 0 && tb > 0)) return Estimate.Undefined;
         var ub = Influence(rb, tb);
@@ -160,11 +165,10 @@ public sealed class RatioEngine
         return new Estimate(ratio, se, ratio - _quantile * se, ratio + _quantile * se);
     }
 
-    // Per-unit totals Σ w·f(key) into units; returns the grand total.
-    private static double Totals(EntryTable t, ReadOnlySpan<double> f, double[] units)
+    // Per-unit totals Σ w·f(key) into units.
+    private static void Totals(EntryTable t, ReadOnlySpan<double> f, double[] units)
     {
         Array.Clear(units);
-        var total = 0.0;
         var unit = t.Unit;
         var key = t.Key;
         var weight = t.Weight;
@@ -172,11 +176,8 @@ public sealed class RatioEngine
         {
             var v = f[key[r]];
             if (v == 0) continue;
-            var wv = weight[r] * v;
-            units[unit[r]] += wv;
-            total += wv;
+            units[unit[r]] += weight[r] * v;
         }
-        return total;
     }
 
     // When each child is its own PSU the variance needs Σ u_i² = Σ w_i²(y_i − R x_i)²/X² per
