@@ -172,6 +172,15 @@ public class CsvErrorTests
     }
 
     [Fact]
+    public void WeightErrorLineBeyondTheFirstBatch()
+    {
+        var rows = string.Concat(Enumerable.Repeat("1,0,2\n", 66_000));
+        var e = Fails("x,y,w\n" + rows + "0,1,-1\n", "\"weight\": \"w\",");
+        Assert.Equal(66_002, e.Line);
+        Assert.Equal("w", e.Column);
+    }
+
+    [Fact]
     public void DuplicateHeaderColumn()
     {
         var e = Fails("x,y,x\n1,0,1\n");
