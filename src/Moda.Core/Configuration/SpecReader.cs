@@ -116,7 +116,8 @@ public static class SpecReader
                 Monetary = obj.TryGetValue("monetary", out var m) ? Monetary(m, "monetary") : null,
                 Cutoffs = OptArray(obj, "cutoffs", "", Int),
                 CutoffShares = OptArray(obj, "cutoffShares", "", Number) ?? [],
-                K = OptInt(obj, "k", "") ?? 3,
+                // Without "k" the headline cut-off is 3, or d when there are fewer dimensions.
+                K = OptInt(obj, "k", "") ?? Math.Min(3, Math.Max(1, obj.TryGetValue("dimensions", out var dims) && dims.ValueKind == JsonValueKind.Array ? dims.GetArrayLength() : 3)),
                 Variance = variance,
             };
         }

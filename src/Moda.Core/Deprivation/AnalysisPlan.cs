@@ -91,15 +91,23 @@ public sealed class AnalysisPlan
                 Cutoffs = spec.Cutoffs?.Where(k => k <= kept.Count).ToArray(),
             };
         }
+        var configured = spec.GroupBy.Count;
         var groupBy = spec.GroupBy.Concat(extraGroupBy ?? []).Distinct(StringComparer.Ordinal).ToArray();
         spec = spec with { GroupBy = groupBy };
 
         var plan = new AnalysisPlan(spec) { DroppedDimensions = dropped };
+        // A per-indicator code that is not a number (e.g. "DK") can only mean missing in a
+        // numeric column, so it is applied when the column is read; numeric codes (e.g. 9) stay
+        // with their indicator, as 9 may be a real value for another rule on the same column.
+        var textCodes = spec.Dimensions.SelectMany(d => d.Indicators)
+            .SelectMany(i => (i.Expr is not null ? Rule.Expression(i.Expr) : Rule.Condition(i.Column!, i.DeprivedIf!)).Columns
+                .Select(c => (c.Name, Codes: i.MissingValues.Where(v => !Rule.IsNumericCode(v, out _)))))
+            .GroupBy(x => x.Name).ToDictionary(g => g.Key, g => g.SelectMany(x => x.Codes).Distinct().ToArray());
         int Need(string key, string? column, ColumnKind kind, bool designColumn = false)
         {
             if (column is null) return -1;
             if (!present.Contains(column)) throw Absent(key, column);
-            return plan.Slot(column, kind, designColumn);
+            return plan.Slot(column, kind, designColumn, kind == ColumnKind.Numeric && textCodes.TryGetValue(column, out var extra) ? extra : []);
         }
 
         plan.WeightSlot = Need("weight", spec.Weight, ColumnKind.Numeric, designColumn: true);
@@ -107,7 +115,7 @@ public sealed class AnalysisPlan
         plan.ClusterSlot = Need("cluster", spec.Cluster, ColumnKind.Categorical, designColumn: true);
         plan.FpcSlot = Need("fpc", spec.Variance.Fpc, ColumnKind.Numeric, designColumn: true);
         plan.AgeSlot = Need("age", spec.AgeGroups.Count > 0 ? spec.Age : null, ColumnKind.Numeric);
-        plan.GroupBySlots = groupBy.Select((g, i) => Need(i < spec.GroupBy.Count ? $"groupBy[{i}]" : "--by", g, ColumnKind.Categorical)).ToArray();
+        plan.GroupBySlots = groupBy.Select((g, i) => Need(i < configured ? $"groupBy[{i}]" : "--by", g, ColumnKind.Categorical)).ToArray();
         plan.GroupByNames = groupBy;
 
         plan.DimensionNames = spec.Dimensions.Select(d => d.Name).ToArray();
@@ -151,11 +159,11 @@ public sealed class AnalysisPlan
     /// <summary>The slot of a column read as <paramref name="kind"/>.</summary>
     public int SlotOf(string column, ColumnKind kind) => _slots[(column, kind)];
 
-    private int Slot(string column, ColumnKind kind, bool designColumn)
+    private int Slot(string column, ColumnKind kind, bool designColumn, IReadOnlyList<string> extraCodes)
     {
         if (_slots.TryGetValue((column, kind), out var slot)) return slot;
         // Design columns take only the empty cell as missing: a code such as 99 is a real weight or stratum.
-        var missing = designColumn ? (IReadOnlyList<string>)["", "NA"] : Spec.MissingValues;
+        var missing = designColumn ? (IReadOnlyList<string>)["", "NA"] : Spec.MissingValues.Concat(extraCodes).ToArray();
         _requests.Add(new ColumnRequest(column, kind, missing));
         _slots[(column, kind)] = _requests.Count - 1;
         return _requests.Count - 1;

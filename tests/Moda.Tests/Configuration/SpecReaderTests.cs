@@ -108,10 +108,7 @@ public class SpecReaderTests
         Assert.False(s.IsDefaultProfile);
     }
 
-    [Fact(Skip = "BUG: a configuration without \"k\" and fewer than 3 dimensions is rejected: SpecReader.Read of " +
-                 "{\"dimensions\":[{\"name\":\"a\",\"indicators\":[{\"name\":\"ia\",\"column\":\"x\",\"deprivedIf\":\"== 1\"}]}]} throws " +
-                 "\"'k': must be between 1 and the number of dimensions (1), not 3\" for a key the file does not contain; " +
-                 "the default headline k (3) should be capped at d, as the default profile does")]
+    [Fact]
     public void ConfigurationWithFewerThanThreeDimensionsAndNoKIsAccepted()
     {
         var one = SpecReader.Read(Json(dims: """[ { "name": "a", "indicators": [ { "name": "ia", "column": "x", "deprivedIf": "== 1" } ] } ]"""));
