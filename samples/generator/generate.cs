@@ -713,6 +713,9 @@ static class HubeiLayout
                 { "name": "left_behind", "column": "left_behind", "deprivedIf": "== 1" } ] }
           ],
           "groupBy": ["county", "residence", "sex"],
+          // Rural minus urban and girls minus boys: differences with standard errors.
+          "contrasts": [ { "column": "residence", "a": "rural", "b": "urban" },
+                         { "column": "sex", "a": "female", "b": "male" } ],
           // Income poverty: household income per capita below the national line of 2300 yuan a year.
           "monetary": { "column": "income_pc", "deprivedIf": "< 2300" },
           "k": 3

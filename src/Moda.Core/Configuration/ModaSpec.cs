@@ -36,6 +36,9 @@ public sealed record ModaSpec
     /// <summary>Categorical columns to break every figure down by.</summary>
     public IReadOnlyList<string> GroupBy { get; init; } = [];
 
+    /// <summary>Differences between two values of a breakdown column (e.g. rural − urban) to estimate with their SE.</summary>
+    public IReadOnlyList<ContrastSpec> Contrasts { get; init; } = [];
+
     /// <summary>Monetary poverty rule for the overlap table, if any.</summary>
     public MonetarySpec? Monetary { get; init; }
 
@@ -113,6 +116,9 @@ public sealed record IndicatorSpec
     /// <summary>Extra codes read as missing for this indicator's columns.</summary>
     public IReadOnlyList<string> MissingValues { get; init; } = [];
 }
+
+/// <summary>The difference <see cref="A"/> − <see cref="B"/> between two values of a breakdown column.</summary>
+public sealed record ContrastSpec(string Column, string A, string B);
 
 /// <summary>Monetary poverty: a rule on an income or consumption column.</summary>
 public sealed record MonetarySpec(string Column, string DeprivedIf);

@@ -63,7 +63,7 @@ public static class SpecReader
         [
             "name", "weight", "strata", "cluster", "age", "ageUnit", "ageGroups", "missingValues",
             "missingRule", "dimensions", "groupBy", "monetary", "cutoffs", "cutoffShares", "k",
-            "fpc", "lonelyPsu", "ci", "confidenceLevel", "variance", "replicates", "seed", "$schema",
+            "fpc", "lonelyPsu", "ci", "confidenceLevel", "variance", "replicates", "seed", "contrasts", "$schema",
         ];
 
         private ModaConfigurationException Error(string path, string message) => new(path, message, file);
@@ -113,6 +113,7 @@ public static class SpecReader
                 Dimensions = OptArray(obj, "dimensions", "", Dimension)
                     ?? throw Error("dimensions", "is required: a list of dimensions, each with its indicators"),
                 GroupBy = OptArray(obj, "groupBy", "", Str) ?? [],
+                Contrasts = OptArray(obj, "contrasts", "", Contrast) ?? [],
                 Monetary = obj.TryGetValue("monetary", out var m) ? Monetary(m, "monetary") : null,
                 Cutoffs = OptArray(obj, "cutoffs", "", Int),
                 CutoffShares = OptArray(obj, "cutoffShares", "", Number) ?? [],
@@ -155,6 +156,12 @@ public static class SpecReader
                 AgeGroups = OptArray(obj, "ageGroups", path, Str),
                 MissingValues = OptArray(obj, "missingValues", path, Code) ?? [],
             };
+        }
+
+        private ContrastSpec Contrast(JsonElement e, string path)
+        {
+            var obj = Object(e, path, ["column", "a", "b"]);
+            return new ContrastSpec(ReqString(obj, "column", path), ReqString(obj, "a", path), ReqString(obj, "b", path));
         }
 
         private MonetarySpec Monetary(JsonElement e, string path)

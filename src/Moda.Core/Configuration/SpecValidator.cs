@@ -80,6 +80,14 @@ public static class SpecValidator
             if (spec.GroupBy.Take(i).Contains(spec.GroupBy[i])) throw Error($"groupBy[{i}]", $"'{spec.GroupBy[i]}' is listed twice");
         }
 
+        for (var i = 0; i < spec.Contrasts.Count; i++)
+        {
+            var c = spec.Contrasts[i];
+            if (!spec.GroupBy.Contains(c.Column))
+                throw Error($"contrasts[{i}].column", $"'{c.Column}' is not a breakdown column; add it to groupBy");
+            if (c.A == c.B) throw Error($"contrasts[{i}].b", "must differ from a");
+        }
+
         if (spec.Monetary is { } m)
         {
             try { Rule.Condition(m.Column, m.DeprivedIf); }

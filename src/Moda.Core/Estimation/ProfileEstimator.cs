@@ -77,10 +77,15 @@ public sealed class ProfileEstimator
     public Results.Estimate Difference(string group, string column, string valueA, string valueB, int k, string measure)
     {
         var d = Domains().FirstOrDefault(x => x.Name == group) ?? throw new ArgumentException($"no age group '{group}'", nameof(group));
+        return Difference(d, column, valueA, valueB, k, measure);
+    }
+
+    private Results.Estimate Difference(Domain d, string column, string valueA, string valueB, int k, string measure)
+    {
         var b = _plan.GroupByNames.ToList().IndexOf(column);
         if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
         var dict = _h.GroupByDictionaries[b];
-        int Code(string v) => v == "(missing)" ? -1 : dict?.Find(v) is { } c and >= 0 ? c : throw new ArgumentException($"'{column}' has no value '{v}'");
+        int Code(string v) => v == "(missing)" ? -1 : dict?.Find(v) is int c and >= 0 ? c : -2; // -2: a value no child has: an empty subgroup
         EntryTable Sub(int code) => ClassTable(_table.Project(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray(), Identity, _patterns.Length, _units));
         var cut = CountCut(k, d);
         var intensity = ByClass(c => cut.Identified[c] * _classes[c].Score);
@@ -148,6 +153,11 @@ public sealed class ProfileEstimator
             Overlap = Overlap(table, dims),
             Breakdowns = Breakdowns(d, dims, cuts, classes),
             Monetary = _plan.Monetary is null ? null : Monetary(table, d, cuts, maxD),
+            Contrasts = _plan.Spec.Contrasts.Select(c => new ContrastResult(c.Column, c.A, c.B,
+                cuts.Where(x => x.K is not null).Select(x => new ContrastCutoff(x.K!.Value,
+                    Difference(d, c.Column, c.A, c.B, x.K.Value, "H"),
+                    Difference(d, c.Column, c.A, c.B, x.K.Value, "A"),
+                    Difference(d, c.Column, c.A, c.B, x.K.Value, "M0"))).ToArray())).ToArray(),
         };
     }
 

@@ -8,7 +8,8 @@ namespace Moda.Reporting;
 /// <c>ageGroup,breakdown,group,k,measure,estimate,se,ciLow,ciHigh</c>. <c>breakdown</c> and
 /// <c>group</c> name the breakdown column and value (empty for the whole age group); <c>k</c> is
 /// the cut-off (a count, or the share for a score cut-off); <c>measure</c> names the figure
-/// (e.g. <c>H</c>, <c>rate:water</c>, <c>censored:water</c>, <c>pair:water+sanitation</c>).
+/// (e.g. <c>H</c>, <c>rate:water</c>, <c>censored:water</c>, <c>pair:water+sanitation</c>;
+/// a contrast's rows have <c>group</c> "a-b" and measures <c>difference:H</c>, <c>difference:M0</c>).
 /// </summary>
 public static class CsvResultWriter
 {
@@ -40,6 +41,15 @@ public static class CsvResultWriter
                 {
                     Row(column, v.Value, "", "populationShare", v.PopulationShare);
                     foreach (var c in v.Cutoffs) Cutoff(c, column, v.Value, Row);
+                }
+            foreach (var c in g.Contrasts)
+                foreach (var k in c.Cutoffs)
+                {
+                    var kk = k.K.ToString(CultureInfo.InvariantCulture);
+                    var label = $"{c.A}-{c.B}";
+                    Row(c.Column, label, kk, "difference:H", k.H);
+                    Row(c.Column, label, kk, "difference:A", k.A);
+                    Row(c.Column, label, kk, "difference:M0", k.M0);
                 }
             if (g.Monetary is { } m)
             {

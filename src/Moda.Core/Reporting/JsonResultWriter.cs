@@ -152,6 +152,30 @@ public static class JsonResultWriter
             Est(w, "poorNotDeprived", m.PoorNotDeprived);
             w.WriteEndObject();
         }
+        if (g.Contrasts.Count > 0)
+        {
+            w.WriteStartArray("contrasts");
+            foreach (var c in g.Contrasts)
+            {
+                w.WriteStartObject();
+                w.WriteString("column", c.Column);
+                w.WriteString("a", c.A);
+                w.WriteString("b", c.B);
+                w.WriteStartArray("cutoffs");
+                foreach (var k in c.Cutoffs)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("k", k.K);
+                    Est(w, "H", k.H);
+                    Est(w, "A", k.A);
+                    Est(w, "M0", k.M0);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 

@@ -80,7 +80,20 @@ public sealed record GroupResult
 
     /// <summary>Overlap with monetary poverty at the headline cut-off, if configured.</summary>
     public MonetaryResult? Monetary { get; init; }
+
+    /// <summary>Differences between subgroups, as configured.</summary>
+    public IReadOnlyList<ContrastResult> Contrasts { get; init; } = [];
 }
+
+/// <summary>The difference <see cref="A"/> − <see cref="B"/> between two values of a breakdown column.</summary>
+/// <param name="Column">The breakdown column.</param>
+/// <param name="A">The first value.</param>
+/// <param name="B">The value subtracted.</param>
+/// <param name="Cutoffs">Per count cut-off, the differences in H, A and M0.</param>
+public sealed record ContrastResult(string Column, string A, string B, IReadOnlyList<ContrastCutoff> Cutoffs);
+
+/// <summary>Differences in H, A and M0 at one count cut-off, each with the SE of a difference within one survey.</summary>
+public sealed record ContrastCutoff(int K, Estimate H, Estimate A, Estimate M0);
 
 /// <summary>A named headcount rate.</summary>
 public sealed record NamedRate(string Name, Estimate Rate);

@@ -145,7 +145,9 @@ public class AnalyzeOutputTests
             if (f[5].Length > 0)
             {
                 var x = double.Parse(f[5], System.Globalization.CultureInfo.InvariantCulture);
-                Assert.InRange(x, -1e-12, 1 + 1e-12);
+                // Shares are in [0, 1]; a contrast is a difference of two shares, in [-1, 1].
+                if (f[4].StartsWith("difference:", StringComparison.Ordinal)) Assert.InRange(x, -1 - 1e-12, 1 + 1e-12);
+                else Assert.InRange(x, -1e-12, 1 + 1e-12);
             }
         }
         Assert.Equal(["0-5", "6-17", "all"], groups.Order());
@@ -181,7 +183,18 @@ public class AnalyzeOutputTests
     {
         string[] keys = ["name", "dimensionNames", "children", "population", "excluded", "dimensions", "indicators",
                          "distribution", "cutoffs", "overlap", "breakdowns"];
-        Exactly(g, g.TryGetProperty("monetary", out _) ? [.. keys, "monetary"] : keys);
+        string[] optional = [.. new[] { "monetary", "contrasts" }.Where(k => g.TryGetProperty(k, out _))];
+        Exactly(g, [.. keys, .. optional]);
+        if (g.TryGetProperty("contrasts", out var contrasts))
+            foreach (var c in contrasts.EnumerateArray())
+            {
+                HasKeys(c, "column", "a", "b", "cutoffs");
+                foreach (var k in c.GetProperty("cutoffs").EnumerateArray())
+                {
+                    HasKeys(k, "k", "H", "A", "M0");
+                    foreach (var measure in new[] { "H", "A", "M0" }) Est(k.GetProperty(measure), low: -1);
+                }
+            }
         Assert.Equal(JsonValueKind.String, g.GetProperty("name").ValueKind);
         Integer(g.GetProperty("children"));
         Integer(g.GetProperty("excluded"));
@@ -262,14 +275,15 @@ public class AnalyzeOutputTests
         if (inBreakdown) Est(c.GetProperty("contribution"));
     }
 
-    private static void Est(JsonElement e)
+    // An EST; a share lies in [0, 1], a difference of shares in [-1, 1].
+    private static void Est(JsonElement e, double low = 0)
     {
         Exactly(e, "estimate", "se", "ciLow", "ciHigh");
         foreach (var p in e.EnumerateObject())
             Assert.True(p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.Null, $"{p.Name} is {p.Value.ValueKind}");
         if (e.GetProperty("estimate").ValueKind != JsonValueKind.Number) return;
         var x = e.GetProperty("estimate").GetDouble();
-        Assert.InRange(x, -1e-12, 1 + 1e-12);
+        Assert.InRange(x, low - 1e-12, 1 + 1e-12);
         if (e.GetProperty("se").ValueKind == JsonValueKind.Number)
         {
             Assert.True(e.GetProperty("se").GetDouble() >= 0);
