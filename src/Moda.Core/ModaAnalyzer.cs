@@ -24,6 +24,10 @@ public static class ModaAnalyzer
     /// <summary>Analyses the rows of an open reader.</summary>
     public static ModaResults Analyze(ITableReader reader, ModaSpec spec, AnalysisOptions? options = null) =>
         ModaAnalysis.Run(reader, spec, options).Results;
+
+    /// <summary>Analyses the rows of a DataFrame (one row per child); <c>results.ToDataFrame()</c> gives a DataFrame back.</summary>
+    public static ModaResults Analyze(Microsoft.Data.Analysis.DataFrame frame, ModaSpec spec, AnalysisOptions? options = null) =>
+        ModaAnalysis.Run(new DataFrameTableReader(frame), spec, options).Results;
 }
 
 /// <summary>

@@ -21,58 +21,11 @@ public static class CsvResultWriter
     {
         w.Write(Header);
         w.Write('\n');
-        foreach (var g in results.AgeGroups)
+        foreach (var r in ResultRows.Enumerate(results))
         {
-            void Row(string breakdown, string group, string k, string measure, Estimate e) =>
-                w.Write($"{Field(g.Name)},{Field(breakdown)},{Field(group)},{k},{Field(measure)},{N(e.Value)},{N(e.Se)},{N(e.CiLow)},{N(e.CiHigh)}\n");
-
-            foreach (var d in g.Dimensions) Row("", "", "", $"rate:{d.Name}", d.Rate);
-            foreach (var i in g.Indicators) Row("", "", "", $"indicator:{i.Name}", i.Rate);
-            foreach (var c in g.Distribution)
-            {
-                Row("", "", "", $"exactly:{c.Count}", c.Share);
-                Row("", "", "", $"atLeast:{c.Count}", c.AtLeast);
-            }
-            foreach (var c in g.Cutoffs) Cutoff(c, "", "", Row);
-            foreach (var p in g.Overlap.Pairs) Row("", "", "", $"pair:{p.A}+{p.B}", p.Share);
-            foreach (var c in g.Overlap.Combinations) Row("", "", "", $"combination:{string.Join("+", c.Dimensions)}", c.Share);
-            foreach (var (column, values) in g.Breakdowns)
-                foreach (var v in values)
-                {
-                    Row(column, v.Value, "", "populationShare", v.PopulationShare);
-                    foreach (var c in v.Cutoffs) Cutoff(c, column, v.Value, Row);
-                }
-            foreach (var c in g.Contrasts)
-                foreach (var k in c.Cutoffs)
-                {
-                    var kk = k.K.ToString(CultureInfo.InvariantCulture);
-                    var label = $"{c.A}-{c.B}";
-                    Row(c.Column, label, kk, "difference:H", k.H);
-                    Row(c.Column, label, kk, "difference:A", k.A);
-                    Row(c.Column, label, kk, "difference:M0", k.M0);
-                }
-            if (g.Monetary is { } m)
-            {
-                var k = m.K.ToString(CultureInfo.InvariantCulture);
-                Row("", "", k, "monetary:both", m.Both);
-                Row("", "", k, "monetary:multidimensionalOnly", m.MultidimensionalOnly);
-                Row("", "", k, "monetary:monetaryOnly", m.MonetaryOnly);
-                Row("", "", k, "monetary:neither", m.Neither);
-                Row("", "", k, "monetary:deprivedNotPoor", m.DeprivedNotPoor);
-                Row("", "", k, "monetary:poorNotDeprived", m.PoorNotDeprived);
-            }
+            var e = r.Estimate;
+            w.Write($"{Field(r.AgeGroup)},{Field(r.Breakdown)},{Field(r.Group)},{r.K},{Field(r.Measure)},{N(e.Value)},{N(e.Se)},{N(e.CiLow)},{N(e.CiHigh)}\n");
         }
-    }
-
-    private static void Cutoff(CutoffResult c, string breakdown, string group, Action<string, string, string, string, Estimate> row)
-    {
-        var k = c.K?.ToString(CultureInfo.InvariantCulture) ?? N(c.Share ?? double.NaN);
-        row(breakdown, group, k, "H", c.H);
-        row(breakdown, group, k, "A", c.A);
-        row(breakdown, group, k, "M0", c.M0);
-        foreach (var (name, e) in c.Censored) row(breakdown, group, k, $"censored:{name}", e);
-        foreach (var (name, e) in c.Contributions) row(breakdown, group, k, $"contribution:{name}", e);
-        if (c.Contribution is { } sub) row(breakdown, group, k, "subgroupContribution", sub);
     }
 
     private static string N(double x) => double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "";
