@@ -18,6 +18,7 @@ public sealed class ProfileEstimator
     private readonly AnalysisPlan _plan;
     private readonly SurveyHistogram _h;
     private readonly RatioEngine _engine;
+    private readonly ThreadLocal<RatioEngine> _engines;  // engines reuse buffers: one per thread
     private readonly EntryTable _table;      // the histogram, keyed by pattern, one row per (unit, cell, pattern)
     private readonly int[] _cellOfRow;
     private readonly Pattern[] _patterns;
@@ -35,11 +36,13 @@ public sealed class ProfileEstimator
         _plan = plan;
         _h = histogram;
         _engine = engine;
+        _engines = new ThreadLocal<RatioEngine>(engine.Clone);
         _units = engine.Design.UnitCount;
         _patterns = histogram.Patterns.ToArray();
         _table = new EntryTable(histogram.EntryUnit.ToArray(), histogram.EntryPattern.ToArray(), histogram.EntryWeight.ToArray(),
             histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length);
         _cellOfRow = histogram.EntryCell.ToArray();
+        Identity = Enumerable.Range(0, _patterns.Length).ToArray();
         _complete = new bool[_patterns.Length];
         _classOf = new int[_patterns.Length];
         var classIndex = new Dictionary<(int, int, double), int>();
@@ -66,7 +69,15 @@ public sealed class ProfileEstimator
     }
 
     /// <summary>Estimates every age group, then the pooled group when there are age groups.</summary>
-    public List<GroupResult> EstimateAll() => Domains().Select(Estimate).ToList();
+    public List<GroupResult> EstimateAll()
+    {
+        var domains = Domains();
+        var results = new GroupResult[domains.Count];
+        Parallel.For(0, domains.Count, i => results[i] = Estimate(domains[i]));
+        return results.ToList();
+    }
+
+    private RatioEngine Engine => _engines.Value!;
 
     /// <summary>
     /// The difference <paramref name="valueA"/> − <paramref name="valueB"/> of a measure (H, A or M0)
@@ -96,7 +107,7 @@ public sealed class ProfileEstimator
             "A" => (intensity, cut.Identified),
             _ => throw new ArgumentException($"measure must be H, A or M0, not '{measure}'", nameof(measure)),
         };
-        return _engine.Difference(Sub(Code(valueA)), y, x, Sub(Code(valueB)), y, x);
+        return Engine.Difference(Sub(Code(valueA)), y, x, Sub(Code(valueB)), y, x);
     }
 
     // An age group, or the pooled group: the histogram rows of its children and its dimensions.
@@ -135,7 +146,32 @@ public sealed class ProfileEstimator
             population += table.Weight[r];
             if (!_complete[table.Key[r]]) excluded += table.Count[r];
         }
-        var byDimension = dims.ToDictionary(j => j, j => DimensionClassTable(table, j));
+        var byDimension = Tables(table, dims);
+
+        NamedRate[] rates = [];
+        IReadOnlyList<IndicatorRate> indicators = [];
+        CountShare[] distribution = [];
+        CutoffResult[] cutoffs = [];
+        OverlapResult? overlap = null;
+        Dictionary<string, IReadOnlyList<BreakdownValue>> breakdowns = [];
+        MonetaryResult? monetary = null;
+        ContrastResult[] contrasts = [];
+        // Families of figures are independent; each thread estimates with its own engine.
+        Parallel.Invoke(
+            () => rates = dims.Select(j => new NamedRate(_plan.DimensionNames[j], DimensionRate(table, j))).ToArray(),
+            () => indicators = IndicatorRates(d, table),
+            () => distribution = Enumerable.Range(0, maxD + 1).Select(t => new CountShare(t,
+                Engine.Ratio(classes, ByClass(c => _classes[c].Count == t ? 1 : 0), Ones()),
+                Engine.Ratio(classes, ByClass(c => _classes[c].Count >= t ? 1 : 0), Ones()))).ToArray(),
+            () => cutoffs = cuts.Select(c => Cutoff(classes, byDimension, c)).ToArray(),
+            () => overlap = Overlap(table, dims),
+            () => breakdowns = Breakdowns(d, dims, cuts, classes),
+            () => monetary = _plan.Monetary is null ? null : Monetary(table, d, cuts, maxD),
+            () => contrasts = _plan.Spec.Contrasts.Select(c => new ContrastResult(c.Column, c.A, c.B,
+                cuts.Where(x => x.K is not null).Select(x => new ContrastCutoff(x.K!.Value,
+                    Difference(d, c.Column, c.A, c.B, x.K.Value, "H"),
+                    Difference(d, c.Column, c.A, c.B, x.K.Value, "A"),
+                    Difference(d, c.Column, c.A, c.B, x.K.Value, "M0"))).ToArray())).ToArray());
 
         return new GroupResult
         {
@@ -144,21 +180,23 @@ public sealed class ProfileEstimator
             Children = children,
             Population = population,
             Excluded = excluded,
-            Dimensions = dims.Select(j => new NamedRate(_plan.DimensionNames[j], DimensionRate(table, j))).ToArray(),
-            Indicators = IndicatorRates(d, table),
-            Distribution = Enumerable.Range(0, maxD + 1).Select(t => new CountShare(t,
-                _engine.Ratio(classes, ByClass(c => _classes[c].Count == t ? 1 : 0), Ones()),
-                _engine.Ratio(classes, ByClass(c => _classes[c].Count >= t ? 1 : 0), Ones()))).ToArray(),
-            Cutoffs = cuts.Select(c => Cutoff(classes, byDimension, c)).ToArray(),
-            Overlap = Overlap(table, dims),
-            Breakdowns = Breakdowns(d, dims, cuts, classes),
-            Monetary = _plan.Monetary is null ? null : Monetary(table, d, cuts, maxD),
-            Contrasts = _plan.Spec.Contrasts.Select(c => new ContrastResult(c.Column, c.A, c.B,
-                cuts.Where(x => x.K is not null).Select(x => new ContrastCutoff(x.K!.Value,
-                    Difference(d, c.Column, c.A, c.B, x.K.Value, "H"),
-                    Difference(d, c.Column, c.A, c.B, x.K.Value, "A"),
-                    Difference(d, c.Column, c.A, c.B, x.K.Value, "M0"))).ToArray())).ToArray(),
+            Dimensions = rates,
+            Indicators = indicators,
+            Distribution = distribution,
+            Cutoffs = cutoffs,
+            Overlap = overlap!,
+            Breakdowns = breakdowns,
+            Monetary = monetary,
+            Contrasts = contrasts,
         };
+    }
+
+    // The class × dimension table of each dimension, built in parallel.
+    private Dictionary<int, EntryTable> Tables(EntryTable table, int[] dims)
+    {
+        var tables = new EntryTable[dims.Length];
+        Parallel.For(0, dims.Length, i => tables[i] = DimensionClassTable(table, dims[i]));
+        return dims.Select((j, i) => (j, i)).ToDictionary(x => x.j, x => tables[x.i]);
     }
 
     private List<Cut> CutoffsOf(Domain d, int maxD)
@@ -193,15 +231,15 @@ public sealed class ProfileEstimator
             var deprived = ByClassDimension(c => id[c], 0);
             var weighted = ByClassDimension(c => id[c] * _plan.Groups[_classes[c].Group].Weights[j], 0);
             var intensity2 = ByClassDimension(c => id[c] * _classes[c].Score, id2 => id2);
-            censored[_plan.DimensionNames[j]] = _engine.Ratio(t, deprived, ByClassDimension(_ => 1, x => x));
-            contributions[_plan.DimensionNames[j]] = _engine.Ratio(t, weighted, intensity2);
+            censored[_plan.DimensionNames[j]] = Engine.Ratio(t, deprived, ByClassDimension(_ => 1, x => x));
+            contributions[_plan.DimensionNames[j]] = Engine.Ratio(t, weighted, intensity2);
         }
         return new CutoffResult(cut.K, cut.Share,
-            _engine.Ratio(classes, id, Ones()),
-            _engine.Ratio(classes, intensity, id),
-            _engine.Ratio(classes, intensity, Ones()),
+            Engine.Ratio(classes, id, Ones()),
+            Engine.Ratio(classes, intensity, id),
+            Engine.Ratio(classes, intensity, Ones()),
             censored, contributions,
-            groupClasses is null ? null : _engine.Ratio(classes, intensity, groupClasses, intensity));
+            groupClasses is null ? null : Engine.Ratio(classes, intensity, groupClasses, intensity));
     }
 
     private Results.Estimate DimensionRate(EntryTable table, int j)
@@ -210,7 +248,7 @@ public sealed class ProfileEstimator
         var map = new int[_patterns.Length];
         for (var p = 0; p < map.Length; p++)
             map[p] = (_patterns[p].Observed >> j & 1) == 0 ? 0 : 1 + (int)(_patterns[p].Deprived >> j & 1);
-        return _engine.Ratio(table.Project(null, map, 3, _units), [0, 0, 1], [0, 1, 1]);
+        return Engine.Ratio(table.Project(null, map, 3, _units), [0, 0, 1], [0, 1, 1]);
     }
 
     private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, EntryTable table)
@@ -241,7 +279,7 @@ public sealed class ProfileEstimator
                     x2[h] += totals[b + 3];
                 }
             }
-            rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], _engine.Ratio(y, x, y2, x2)));
+            rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], Engine.Ratio(y, x, y2, x2)));
         }
         return rates;
     }
@@ -266,7 +304,7 @@ public sealed class ProfileEstimator
         }
         var byMask = table.Project(null, map, masks.Count, _units);
         var rowsByMask = byMask.RowsByKey();
-        var b = _engine.Base(byMask, Enumerable.Repeat(1.0, masks.Count).ToArray());
+        var b = Engine.Base(byMask, Enumerable.Repeat(1.0, masks.Count).ToArray());
 
         var pairs = new List<PairShare>();
         for (var a = 0; a < dims.Length; a++)
@@ -276,14 +314,14 @@ public sealed class ProfileEstimator
                 var rows = new List<int>();
                 for (var k = 0; k < masks.Count; k++)
                     if ((masks[k] & both) == both) rows.AddRange(rowsByMask[k]);
-                pairs.Add(new PairShare(_plan.DimensionNames[dims[a]], _plan.DimensionNames[dims[c]], _engine.Share(byMask, rows.ToArray(), b)));
+                pairs.Add(new PairShare(_plan.DimensionNames[dims[a]], _plan.DimensionNames[dims[c]], Engine.Share(byMask, rows.ToArray(), b)));
             }
         var combinations = new List<CombinationShare>();
         for (var k = 0; k < masks.Count; k++)
         {
             if (masks[k] == 0 || rowsByMask[k].Length == 0) continue;
             combinations.Add(new CombinationShare(Bits(masks[k]).Select(j => _plan.DimensionNames[j]).ToArray(),
-                _engine.Share(byMask, rowsByMask[k], b)));
+                Engine.Share(byMask, rowsByMask[k], b)));
         }
         return new OverlapResult(pairs,
             combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
@@ -304,18 +342,20 @@ public sealed class ProfileEstimator
                 list.Add(r);
             }
             var dict = _h.GroupByDictionaries.Length > b ? _h.GroupByDictionaries[b] : null;
-            var values = new List<BreakdownValue>();
-            foreach (var (code, rows) in byValue)
+            var groups = byValue.ToArray();
+            var values = new BreakdownValue[groups.Length];
+            Parallel.For(0, groups.Length, i =>
             {
+                var (code, rows) = groups[i];
                 var sub = _table.Project(rows.ToArray(), Identity, _patterns.Length, _units);
                 var classes = ClassTable(sub);
                 var byDimension = dims.ToDictionary(j => j, j => DimensionClassTable(sub, j));
                 long n = 0;
                 for (var r = 0; r < sub.Length; r++) n += sub.Count[r];
-                values.Add(new BreakdownValue(code < 0 ? "(missing)" : dict![code], n,
-                    _engine.Ratio(classes, ones, groupClasses, ones),
-                    cuts.Select(c => Cutoff(classes, byDimension, c, groupClasses)).ToArray()));
-            }
+                values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n,
+                    Engine.Ratio(classes, ones, groupClasses, ones),
+                    cuts.Select(c => Cutoff(classes, byDimension, c, groupClasses)).ToArray());
+            });
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
         }
         return result;
@@ -340,17 +380,15 @@ public sealed class ProfileEstimator
         const int No = Rules.Truth.No, Poor = Rules.Truth.Yes, Unknown = Rules.Truth.Unknown;
         var known = Vec((_, m) => m != Unknown ? 1 : 0);
         return new MonetaryResult(k,
-            _engine.Ratio(t, Vec((i, m) => i * (m == Poor ? 1 : 0)), known),
-            _engine.Ratio(t, Vec((i, m) => i * (m == No ? 1 : 0)), known),
-            _engine.Ratio(t, Vec((i, m) => (1 - i) * (m == Poor ? 1 : 0)), known),
-            _engine.Ratio(t, Vec((i, m) => (1 - i) * (m == No ? 1 : 0)), known),
-            _engine.Ratio(t, Vec((i, m) => i * (m == No ? 1 : 0)), Vec((i, m) => i * (m != Unknown ? 1 : 0))),
-            _engine.Ratio(t, Vec((i, m) => (1 - i) * (m == Poor ? 1 : 0)), Vec((_, m) => m == Poor ? 1 : 0)));
+            Engine.Ratio(t, Vec((i, m) => i * (m == Poor ? 1 : 0)), known),
+            Engine.Ratio(t, Vec((i, m) => i * (m == No ? 1 : 0)), known),
+            Engine.Ratio(t, Vec((i, m) => (1 - i) * (m == Poor ? 1 : 0)), known),
+            Engine.Ratio(t, Vec((i, m) => (1 - i) * (m == No ? 1 : 0)), known),
+            Engine.Ratio(t, Vec((i, m) => i * (m == No ? 1 : 0)), Vec((i, m) => i * (m != Unknown ? 1 : 0))),
+            Engine.Ratio(t, Vec((i, m) => (1 - i) * (m == Poor ? 1 : 0)), Vec((_, m) => m == Poor ? 1 : 0)));
     }
 
-    private int[]? _identity;
-
-    private int[] Identity => _identity ??= Enumerable.Range(0, _patterns.Length).ToArray();
+    private int[] Identity { get; }
 
     // The complete children of a table by score class.
     private EntryTable ClassTable(EntryTable table) => table.Project(null, _classOf, _classes.Count, _units);

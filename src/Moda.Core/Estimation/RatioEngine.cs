@@ -39,6 +39,21 @@ public sealed class RatioEngine
         }
     }
 
+    private RatioEngine(RatioEngine other)
+    {
+        Design = other.Design;
+        _y = new double[other._y.Length];
+        _x = new double[other._x.Length];
+        _u = new double[other._u.Length];
+        _q = new double[other._q.Length];
+        _quantile = other._quantile;
+        _replicates = other._replicates;
+        _replicateScale = other._replicateScale;
+    }
+
+    /// <summary>An engine for another thread: the same design and replicates, its own buffers.</summary>
+    public RatioEngine Clone() => new(this);
+
     /// <summary>The design the variances follow.</summary>
     public SurveyDesign Design { get; }
 
