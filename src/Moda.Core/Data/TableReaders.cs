@@ -11,7 +11,8 @@ public static class TableReaders
         return ext switch
         {
             ".csv" or ".tsv" or ".txt" or "" => new CsvTableReader(path),
-            _ => throw new ModaDataException(path, $"unsupported file type '{ext}'; supported: .csv, .tsv, .txt"),
+            ".dta" => new Stata.StataTableReader(path),
+            _ => throw new ModaDataException(path, $"unsupported file type '{ext}'; supported: .csv, .tsv, .txt, .dta"),
         };
     }
 }
