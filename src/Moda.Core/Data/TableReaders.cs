@@ -12,7 +12,8 @@ public static class TableReaders
         {
             ".csv" or ".tsv" or ".txt" or "" => new CsvTableReader(path),
             ".dta" => new Stata.StataTableReader(path),
-            _ => throw new ModaDataException(path, $"unsupported file type '{ext}'; supported: .csv, .tsv, .txt, .dta"),
+            ".sav" or ".zsav" => new Spss.SpssTableReader(path),
+            _ => throw new ModaDataException(path, $"unsupported file type '{ext}'; supported: .csv, .tsv, .txt, .dta, .sav, .zsav"),
         };
     }
 }
