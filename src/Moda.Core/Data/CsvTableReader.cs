@@ -76,6 +76,9 @@ public sealed class CsvTableReader : ITableReader
     {
         try
         {
+            // A .gz file (csv.gz, tsv.gz) is read through gzip, still streaming.
+            if (Path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+                return CsvReader.Create(new System.IO.Compression.GZipStream(File.OpenRead(Path), System.IO.Compression.CompressionMode.Decompress), Options);
             return CsvReader.FromFile(Path, Options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
