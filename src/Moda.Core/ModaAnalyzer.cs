@@ -59,7 +59,7 @@ public sealed class ModaAnalysis
             spec = spec with { K = k };
             SpecValidator.Validate(spec);
         }
-        var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path);
+        var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path, reader.Variables);
         var histogram = Accumulate(reader, plan, options);
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);

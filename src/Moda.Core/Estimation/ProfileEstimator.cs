@@ -229,7 +229,10 @@ public sealed class ProfileEstimator
                     var intensity = Vector(p => c.Identified[Index(p)] * Score(p));
                     return Cutoff(sub, dims, c, complete, d.Entries, intensity);
                 }).ToArray();
-                values.Add(new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, share, subCuts));
+                values.Add(new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, share, subCuts)
+                {
+                    Code = code < 0 ? null : dict!.NumericCodeOf(code),
+                });
             }
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
         }
