@@ -59,6 +59,7 @@ public sealed class ParquetTableReader : ITableReader
         var batch = new ColumnBatch(columns, batchRows);
         for (var s = 0; s < writers.Length; s++) writers[s].Bind(batch, s);
         using var stream = OpenStream();
+        var fileLength = stream.Length;
         var reader = Guard(() => ParquetReader.CreateAsync(stream).GetAwaiter().GetResult());
         try
         {
@@ -72,8 +73,10 @@ public sealed class ParquetTableReader : ITableReader
                 Guard(() =>
                 {
                     using var rg = reader.OpenRowGroupReader(group);
-                    if (rg.RowCount < 0 || rg.RowCount > int.MaxValue / 16)
-                        throw new ModaDataException(Path, $"row group {group + 1} declares {rg.RowCount} rows");
+                    // Values are at least a bit each even when run-length encoded; a count far beyond
+                    // what the file could hold is a damaged footer, not a reason to allocate.
+                    if (rg.RowCount < 0 || rg.RowCount > Math.Min(int.MaxValue / 16, 64 * fileLength + 65536))
+                        throw new ModaDataException(Path, $"row group {group + 1} declares {rg.RowCount} rows, more than a file of {fileLength} bytes can hold");
                     rows = (int)rg.RowCount;
                     for (var s = 0; s < fields.Length; s++)
                     {

@@ -173,6 +173,14 @@ internal sealed class SpssDictionary
         if (nominal != -1 && nominal != elements.Count && !Zlib && Compression == 0)
             throw input.Error($"the header declares {nominal} elements per case, the variable records {elements.Count}", 68);
         if (Variables.Count == 0) throw input.Error("the file has no variables", 64);
+        foreach (var v in Variables)
+        {
+            // A string of width w spans (w + 7) / 8 elements: its record and w / 8 continuations.
+            var span = Math.Max(1, (v.Width + 7) / 8);
+            for (var e = v.Element + 1; e < v.Element + span; e++)
+                if (e >= elements.Count || elements[e] is not null)
+                    throw input.Error($"string variable {v.ShortName} of width {v.Width} needs {span - 1} continuation records after it", 176);
+        }
 
         (Encoding, EncodingName) = ChooseEncoding(input, encodingName, characterCode);
         foreach (var v in Variables)
