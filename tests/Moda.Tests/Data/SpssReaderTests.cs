@@ -41,3 +41,19 @@ public class SpssReaderTests
         Assert.Equal(200 * "long note 05; ".Length - 1, notes[4]!.Length);
     }
 }
+
+public class SpssEncodingTests
+{
+    [Fact]
+    public void A_windows_1252_file_decodes_text_labels_and_user_missing()
+    {
+        using var reader = (SpssTableReader)TableReaders.Open(TestPaths.Fixture("pspp1252.sav"));
+        Assert.Equal("WINDOWS-1252", reader.EncodingName.ToUpperInvariant());
+        Assert.Equal(["Rivière-du-Loup", "Zürich", "São Tomé", "Œuvre – €", null], TwinComparison.Texts(reader, "town"));
+        Assert.Equal(["Robinet intérieur", "Puits non protégé", "Eau de surface", null, "Puits non protégé"], TwinComparison.Texts(reader, "water"));
+        var water = TwinComparison.Numbers(reader, "water");
+        Assert.Equal(11, water[0]);
+        Assert.True(double.IsNaN(water[3]));
+        Assert.Equal("Source d'eau – été", reader.Variables.Single(v => v.Name == "water").Label);
+    }
+}
