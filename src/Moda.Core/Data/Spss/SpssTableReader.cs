@@ -89,18 +89,12 @@ public sealed class SpssTableReader : ITableReader
                         n += take;
                     }
                     n = Math.Min(n, v.Width);
-                    if (v.MissingStrings.Count > 0)
-                    {
-                        var str = _dict.Encoding.GetString(text, 0, n).TrimEnd(' ');
-                        if (v.MissingStrings.Contains(str))
-                        {
-                            writers[s].PutText(batch, s, row, "", observation);
-                            continue;
-                        }
-                    }
                     try
                     {
-                        writers[s].PutBytes(batch, s, row, text.AsSpan(0, n), _dict.Encoding, observation);
+                        if (v.MissingStrings.Count > 0 && v.MissingStrings.Contains(_dict.Encoding.GetString(text, 0, n).TrimEnd(' ')))
+                            writers[s].PutText(batch, s, row, "", observation);
+                        else
+                            writers[s].PutBytes(batch, s, row, text.AsSpan(0, n), _dict.Encoding, observation);
                     }
                     catch (System.Text.DecoderFallbackException)
                     {

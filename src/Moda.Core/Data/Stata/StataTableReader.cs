@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 
 namespace Moda.Data.Stata;
 
@@ -195,6 +194,4 @@ public sealed class StataTableReader : ITableReader
 
     /// <inheritdoc />
     public void Dispose() { }
-
-    internal static string Render(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
