@@ -73,3 +73,23 @@ public class DescribeTests
         Assert.Contains("hh_weight", err);
     }
 }
+
+public class InitFromFileTests
+{
+    [Theory]
+    [InlineData("children.sav")]
+    [InlineData("children.csv")]
+    public void Init_from_a_file_proposes_a_configuration_that_runs(string file)
+    {
+        var output = new StringWriter();
+        var data = TestPaths.Sample("hubei", file);
+        Assert.Equal(0, Moda.Cli.ModaCli.Run(["init", "--from", data], output, new StringWriter(), false, false));
+        var text = output.ToString();
+        Assert.Contains("\"weight\": \"hh_weight\"", text);
+        Assert.Contains("\"cluster\": \"psu\"", text);
+        var spec = Moda.Configuration.SpecReader.Read(text);
+        Assert.Contains(spec.Dimensions, d => d.Name == "left_behind");
+        var results = ModaAnalyzer.Analyze(data, spec);
+        Assert.Equal(4000, results.Input.Rows);
+    }
+}
