@@ -13,7 +13,7 @@ internal static class AnalyzeCommand
 
     public static Command Create(TextWriter stdout, TextWriter stderr, Terminal terminal)
     {
-        var data = new Argument<string>("data-file") { Description = "Child-level data: CSV (comma, semicolon or tab), .tsv or .txt" };
+        var data = new Argument<string>("data-file") { Description = "Child-level data: CSV (comma, semicolon or tab; .tsv, .txt, also gzipped .csv.gz), Stata .dta, SPSS .sav/.zsav, Parquet" };
         var config = new Option<string?>("--config", "-c") { Description = "Configuration (moda.json); default: moda.json beside the data file, else the built-in default profile" };
         var k = new Option<int?>("--k") { Description = "Headline cut-off k (monetary table, breakdown tables); overrides the configuration" };
         var by = new Option<string[]>("--by") { Description = "Break every figure down by this column (repeatable)", AllowMultipleArgumentsPerToken = false };

@@ -11,10 +11,17 @@ internal static class InitCommand
         profile.AcceptOnlyFromAmong("default", "hubei");
         var output = new Option<string?>("--out", "-o") { Description = "Write here instead of standard output (e.g. moda.json)" };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing --out file" };
-        var command = new Command("init", "Write a commented starting configuration (moda.json)") { profile, output, force };
+        var from = new Option<string?>("--from") { Description = "Propose a configuration from this data file's variables (any format moda reads)" };
+        var command = new Command("init", "Write a commented starting configuration (moda.json)") { profile, output, force, from };
         command.SetAction(parse => ModaCli.Guard(stderr, () =>
         {
-            var text = StarterConfigurations.For(parse.GetValue(profile)!);
+            string text;
+            if (parse.GetValue(from) is { } dataFile)
+            {
+                using var reader = Moda.Data.TableReaders.Open(dataFile);
+                text = ConfigurationProposal.For(Moda.Data.DataDescription.Of(reader));
+            }
+            else text = StarterConfigurations.For(parse.GetValue(profile)!);
             var path = parse.GetValue(output);
             if (path is null)
             {

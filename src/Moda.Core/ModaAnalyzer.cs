@@ -63,7 +63,7 @@ public sealed class ModaAnalysis
             spec = spec with { K = k };
             SpecValidator.Validate(spec);
         }
-        var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path);
+        var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path, reader.Variables);
         var histogram = HistogramBuilder.Build(reader, plan, options.Progress, options.Cancellation, options.Threads);
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);

@@ -7,6 +7,8 @@ internal static class TestPaths
 
     public static string Oracle(string file) => Path.Combine(Root, "tests", "oracles", file);
 
+    public static string Fixture(string file) => Path.Combine(Root, "tests", "fixtures", file);
+
     public static string Sample(params string[] parts) => Path.Combine([Root, "samples", .. parts]);
 
     private static string FindRoot()

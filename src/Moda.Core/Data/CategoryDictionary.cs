@@ -35,4 +35,29 @@ public sealed class CategoryDictionary
 
     /// <summary>The code of a value, or -1 when it has not been seen.</summary>
     public int Find(string value) => _codes.TryGetValue(value, out var code) ? code : -1;
+
+    // The numeric code behind each value (NaN for none), kept when a reader renders a labelled
+    // number as its value label; null until the first such value.
+    private List<double>? _numericCodes;
+
+    /// <summary>
+    /// The index of a value, adding it when new; <paramref name="numericCode"/> is the number the
+    /// file stores for it (a labelled value's code), returned later by <see cref="NumericCodeOf"/>.
+    /// </summary>
+    public int GetOrAdd(ReadOnlySpan<char> value, double numericCode)
+    {
+        var before = _values.Count;
+        var index = GetOrAdd(value);
+        if (index == before)
+        {
+            _numericCodes ??= [];
+            while (_numericCodes.Count < index) _numericCodes.Add(double.NaN);
+            _numericCodes.Add(numericCode);
+        }
+        return index;
+    }
+
+    /// <summary>The number the file stores for the value at <paramref name="index"/> (a labelled code), or null.</summary>
+    public double? NumericCodeOf(int index) =>
+        _numericCodes is { } c && index >= 0 && index < c.Count && !double.IsNaN(c[index]) ? c[index] : null;
 }

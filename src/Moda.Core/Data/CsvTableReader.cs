@@ -55,6 +55,9 @@ public sealed class CsvTableReader : IChunkedTableReader
     public string Path { get; }
 
     /// <inheritdoc />
+    public bool CanReadChunks => !Path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
     public IReadOnlyList<string> ColumnNames { get; }
 
     /// <inheritdoc />
@@ -187,6 +190,9 @@ public sealed class CsvTableReader : IChunkedTableReader
     {
         try
         {
+            // A .gz file (csv.gz, tsv.gz) is read through gzip, still streaming.
+            if (Path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+                return CsvReader.Create(new System.IO.Compression.GZipStream(File.OpenRead(Path), System.IO.Compression.CompressionMode.Decompress), Options);
             return CsvReader.FromFile(Path, Options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -7,6 +7,9 @@ namespace Moda.Data;
 /// </summary>
 public interface IChunkedTableReader : ITableReader
 {
+    /// <summary>False when this file cannot be split (e.g. compressed); it is then read in order.</summary>
+    bool CanReadChunks { get; }
+
     /// <summary>Splits the file into chunks of <paramref name="rowsPerChunk"/> rows (the last may be shorter).</summary>
     IReadOnlyList<TableChunk> Chunks(int rowsPerChunk);
 

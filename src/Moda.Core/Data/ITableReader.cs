@@ -15,4 +15,10 @@ public interface ITableReader : IDisposable
     /// kind throws <see cref="ModaDataException"/> naming line and column.
     /// </summary>
     IEnumerable<ColumnBatch> Read(IReadOnlyList<ColumnRequest> columns, int batchRows = 65536);
+
+    /// <summary>
+    /// What the file says about each variable, in file order: storage type, variable label and
+    /// value labels. Text formats know only the names.
+    /// </summary>
+    IReadOnlyList<VariableInfo> Variables => ColumnNames.Select(VariableInfo.Text).ToArray();
 }

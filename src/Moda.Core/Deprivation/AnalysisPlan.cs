@@ -65,8 +65,14 @@ public sealed class AnalysisPlan
     /// Resolves <paramref name="spec"/> against <paramref name="columns"/> (the file's header).
     /// <paramref name="extraGroupBy"/> adds breakdowns (the CLI's <c>--by</c>).
     /// </summary>
-    /// <exception cref="ModaConfigurationException">A named column is absent, or nothing is left to analyse.</exception>
-    public static AnalysisPlan Create(ModaSpec spec, IReadOnlyList<string> columns, IEnumerable<string>? extraGroupBy = null, string? dataFile = null)
+    /// <param name="spec">The specification.</param>
+    /// <param name="columns">The file's column names.</param>
+    /// <param name="extraGroupBy">Breakdowns added to the specification's.</param>
+    /// <param name="dataFile">The data file, for messages.</param>
+    /// <param name="variables">What the file says about its variables (value labels), when it says anything.</param>
+    /// <exception cref="ModaConfigurationException">A named column is absent, a rule names a value label the variable lacks, or nothing is left to analyse.</exception>
+    public static AnalysisPlan Create(ModaSpec spec, IReadOnlyList<string> columns, IEnumerable<string>? extraGroupBy = null, string? dataFile = null,
+        IReadOnlyList<VariableInfo>? variables = null)
     {
         var present = new HashSet<string>(columns, StringComparer.Ordinal);
         string Columns() => string.Join(", ", columns);
@@ -131,6 +137,7 @@ public sealed class AnalysisPlan
                 var rule = ind.Expr is not null ? Rule.Expression(ind.Expr, ind.MissingValues) : Rule.Condition(ind.Column!, ind.DeprivedIf!, ind.MissingValues);
                 foreach (var (name, kind) in rule.Columns)
                     Need(ind.Expr is not null ? $"{key}.expr" : $"{key}.column", name, kind);
+                CheckLabels(rule, ind.Expr is not null ? $"{key}.expr" : $"{key}.deprivedIf", variables, dataFile);
                 var groupMask = 0u;
                 for (var g = 0; g < groupSpecs.Count; g++)
                     if (ind.AgeGroups is null || ind.AgeGroups.Contains(groupSpecs[g].Name)) groupMask |= 1u << g;
@@ -142,6 +149,7 @@ public sealed class AnalysisPlan
         {
             plan.Monetary = Rule.Condition(m.Column, m.DeprivedIf);
             foreach (var (name, kind) in plan.Monetary.Columns) Need("monetary.column", name, kind);
+            CheckLabels(plan.Monetary, "monetary.deprivedIf", variables, dataFile);
         }
 
         var groups = new List<GroupPlan>();
@@ -154,6 +162,26 @@ public sealed class AnalysisPlan
         }
         plan.Groups = groups;
         return plan;
+    }
+
+    // A labelled variable read as text gives its labels, so a quoted value in a rule must be one
+    // of them (or, for a number, an unlabelled code; for a string, a value without a label).
+    private static void CheckLabels(Rule rule, string key, IReadOnlyList<VariableInfo>? variables, string? dataFile)
+    {
+        if (variables is null) return;
+        foreach (var (column, value) in rule.TextLiterals)
+        {
+            var info = variables.FirstOrDefault(v => v.Name == column);
+            if (info is null || info.ValueLabels.Count == 0 || info.ValueLabels.Any(l => l.Label == value)) continue;
+            var ok = info.IsNumeric
+                ? Rule.IsNumericCode(value, out var code) && info.ValueLabels.All(l => l.Code != code)
+                : info.ValueLabels.All(l => l.Value != value);
+            if (ok) continue;
+            var labels = string.Join(", ", info.ValueLabels.Select(l => info.IsNumeric ? $"{l.Value} \"{l.Label}\"" : $"\"{l.Label}\""));
+            var hint = info.ValueLabels.FirstOrDefault(l => l.Value == value) is { } byCode ? $" (the value {value} is labelled \"{byCode.Label}\"; compare with the label, or with the number unquoted)" : "";
+            throw new ModaConfigurationException(key,
+                $"\"{value}\" is not a value label of '{column}' in {dataFile ?? "the data"}{hint}; its labels are: {labels}");
+        }
     }
 
     /// <summary>The slot of a column read as <paramref name="kind"/>.</summary>

@@ -22,7 +22,7 @@ public static class HistogramBuilder
     {
         var rowUnits = plan.Spec.Variance.Method == VarianceMethod.Bootstrap;
         var workers = threads ?? Environment.ProcessorCount;
-        if (reader is IChunkedTableReader chunked && workers > 1)
+        if (reader is IChunkedTableReader { CanReadChunks: true } chunked && workers > 1)
             return Parallel(chunked, plan, rowUnits, workers, progress, cancel);
 
         SurveyHistogram? total = null;

@@ -354,7 +354,10 @@ public sealed class ProfileEstimator
                 for (var r = 0; r < sub.Length; r++) n += sub.Count[r];
                 values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n,
                     Engine.Ratio(classes, ones, groupClasses, ones),
-                    cuts.Select(c => Cutoff(classes, byDimension, c, groupClasses)).ToArray());
+                    cuts.Select(c => Cutoff(classes, byDimension, c, groupClasses)).ToArray())
+                {
+                    Code = code < 0 ? null : dict!.NumericCodeOf(code),
+                };
             });
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
         }

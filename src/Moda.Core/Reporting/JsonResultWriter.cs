@@ -130,6 +130,7 @@ public static class JsonResultWriter
             {
                 w.WriteStartObject();
                 w.WriteString("value", v.Value);
+                if (v.Code is { } code) w.WriteNumber("code", code);
                 w.WriteNumber("children", v.Children);
                 Est(w, "populationShare", v.PopulationShare);
                 w.WriteStartArray("cutoffs");

@@ -133,7 +133,11 @@ public sealed record CombinationShare(IReadOnlyList<string> Dimensions, Estimate
 /// <param name="Children">Children with this value in the group.</param>
 /// <param name="PopulationShare">Weighted share of the group's analysed children with this value.</param>
 /// <param name="Cutoffs">The subgroup's figures, each with its contribution to the group's M0.</param>
-public sealed record BreakdownValue(string Value, long Children, Estimate PopulationShare, IReadOnlyList<CutoffResult> Cutoffs);
+public sealed record BreakdownValue(string Value, long Children, Estimate PopulationShare, IReadOnlyList<CutoffResult> Cutoffs)
+{
+    /// <summary>The number the file stores for a labelled value (e.g. a county code), or null.</summary>
+    public double? Code { get; init; }
+}
 
 /// <summary>Multidimensional deprivation at <see cref="K"/> crossed with monetary poverty.</summary>
 /// <param name="K">The headline cut-off.</param>

@@ -22,6 +22,35 @@ public sealed class Rule
         var columns = new List<(string, ColumnKind)>();
         TypeCheck(root, columns);
         Columns = columns.Distinct().ToArray();
+        var literals = new List<(string, string)>();
+        CollectTextLiterals(root, literals);
+        TextLiterals = literals.Distinct().ToArray();
+    }
+
+    /// <summary>Each quoted string the rule compares a column with (<c>==</c>, <c>!=</c>, <c>in</c>), with that column.</summary>
+    public IReadOnlyList<(string Column, string Value)> TextLiterals { get; }
+
+    private static void CollectTextLiterals(Node node, List<(string, string)> found)
+    {
+        switch (node)
+        {
+            case CompareNode { Left: ColumnNode c, Right: StringNode v }:
+                found.Add((c.Name, v.Value));
+                break;
+            case CompareNode { Left: StringNode v, Right: ColumnNode c }:
+                found.Add((c.Name, v.Value));
+                break;
+            case InNode { Operand: ColumnNode c } @in:
+                foreach (var v in @in.Values.OfType<StringNode>()) found.Add((c.Name, v.Value));
+                break;
+            case LogicNode l:
+                CollectTextLiterals(l.Left, found);
+                CollectTextLiterals(l.Right, found);
+                break;
+            case NotNode n:
+                CollectTextLiterals(n.Operand, found);
+                break;
+        }
     }
 
     /// <summary>The rule as written.</summary>

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Moda.Cli;
+using Moda.Data;
+
+namespace Moda.Tests.Data;
+
+public class DescribeTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = ModaCli.Run(args, output, error, false, false);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("children.dta")]
+    [InlineData("children.sav")]
+    public void Describe_lists_labels_with_counts_missing_and_range(string file)
+    {
+        var (code, text, err) = Run("describe", TestPaths.Sample("hubei", file), "--columns", "county,haz,water_source", "--format", "json");
+        Assert.True(code == 0, err);
+        var json = JsonNode.Parse(text)!;
+        Assert.Equal(4000, (long)json["rows"]!);
+        var vars = json["variables"]!.AsArray();
+        Assert.Equal(["county", "haz", "water_source"], vars.Select(v => (string)v!["name"]!));
+        var county = vars[0]!;
+        Assert.Equal("County", (string)county["label"]!);
+        var labels = county["valueLabels"]!.AsArray();
+        Assert.Equal(8, labels.Count);
+        Assert.Equal(4000, labels.Sum(l => (long)l!["count"]!));
+
+        // The counts agree with the CSV.
+        using var csv = TableReaders.Open(TestPaths.Sample("hubei", "children.csv"));
+        var yangxin = TwinComparison.Texts(csv, "county").Count(c => c == "Yangxin");
+        Assert.Equal(yangxin, (long)labels.Single(l => (string)l!["label"]! == "Yangxin")!["count"]!);
+        var haz = TwinComparison.Numbers(csv, "haz");
+        Assert.Equal(haz.Count(double.IsNaN), (long)vars[1]!["missing"]!);
+        Assert.Equal(haz.Where(double.IsFinite).Min(), (double)vars[1]!["min"]!);
+        Assert.Equal(haz.Where(double.IsFinite).Max(), (double)vars[1]!["max"]!);
+    }
+
+    [Fact]
+    public void Describe_prints_a_table_for_every_format()
+    {
+        foreach (var file in new[] { "children.csv", "children.dta", "children.sav", "children.parquet" })
+        {
+            var (code, text, err) = Run("describe", TestPaths.Sample("hubei", file));
+            Assert.True(code == 0, err);
+            Assert.Contains("4,000 rows, 31 variables", text);
+            Assert.Contains("hh_weight", text);
+        }
+        var (_, dta, _) = Run("describe", TestPaths.Sample("hubei", "children.dta"), "--columns", "water_source");
+        Assert.Contains("Unprotected well", dta);
+    }
+
+    [Fact]
+    public void Describe_shows_user_missing_values()
+    {
+        var (code, text, _) = Run("describe", TestPaths.Fixture("haven.zsav"), "--columns", "income,water_source_main");
+        Assert.Equal(0, code);
+        Assert.Contains("user-missing: 9990 thru 9999", text);
+        Assert.Contains("user-missing: 99", text);
+    }
+
+    [Fact]
+    public void An_unknown_column_is_a_data_error_listing_the_variables()
+    {
+        var (code, _, err) = Run("describe", TestPaths.Sample("hubei", "children.dta"), "--columns", "nope");
+        Assert.Equal(1, code);
+        Assert.Contains("'nope'", err);
+        Assert.Contains("hh_weight", err);
+    }
+}
+
+public class InitFromFileTests
+{
+    [Theory]
+    [InlineData("children.sav")]
+    [InlineData("children.csv")]
+    public void Init_from_a_file_proposes_a_configuration_that_runs(string file)
+    {
+        var output = new StringWriter();
+        var data = TestPaths.Sample("hubei", file);
+        Assert.Equal(0, Moda.Cli.ModaCli.Run(["init", "--from", data], output, new StringWriter(), false, false));
+        var text = output.ToString();
+        Assert.Contains("\"weight\": \"hh_weight\"", text);
+        Assert.Contains("\"cluster\": \"psu\"", text);
+        var spec = Moda.Configuration.SpecReader.Read(text);
+        Assert.Contains(spec.Dimensions, d => d.Name == "left_behind");
+        var results = ModaAnalyzer.Analyze(data, spec);
+        Assert.Equal(4000, results.Input.Rows);
+    }
+}
