@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Moda.Configuration;
 using Moda.Reporting;
+using Moda.Results;
 
 namespace Moda.Cli;
 
@@ -47,7 +48,15 @@ internal static class AnalyzeCommand
                 ConfigName = configName,
                 Progress = !isQuiet && terminal.Error ? new StderrProgress(stderr) : null,
             };
-            var results = ModaAnalyzer.Analyze(dataFile, spec, options);
+            ModaResults results;
+            try
+            {
+                results = ModaAnalyzer.Analyze(dataFile, spec, options);
+            }
+            catch (ModaConfigurationException e) when (e.File is null && configName != "default profile")
+            {
+                throw new ModaConfigurationException(e.KeyPath, e.Reason, configName); // name the file the key is in
+            }
             if (!isQuiet && terminal.Error) stderr.Write("\r\x1b[K");
             if (!isQuiet && results.DroppedDimensions.Count > 0)
                 stderr.WriteLine($"moda: note: the data have no column for {string.Join(", ", results.DroppedDimensions)}; left out of the default profile");

@@ -63,8 +63,10 @@ public sealed class ModaAnalysis
             spec = spec with { K = k };
             SpecValidator.Validate(spec);
         }
+        var timing = PhaseTimer.FromEnvironment();
         var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path, reader.Variables);
         var histogram = HistogramBuilder.Build(reader, plan, options.Progress, options.Cancellation, options.Threads);
+        timing?.Mark("read + classify + histogram");
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);
         var engine = new RatioEngine(design, v, options.BootstrapCounts);
@@ -79,7 +81,7 @@ public sealed class ModaAnalysis
                 v.Interval == IntervalKind.T ? "t" : "normal", v.Level,
                 v.LonelyPsu.ToString().ToLowerInvariant(), design.LonelyStrata,
                 v.Method == VarianceMethod.Bootstrap ? (options.BootstrapCounts?.Counts.Length ?? v.Replicates) : 0),
-            AgeGroups = estimator.EstimateAll(),
+            AgeGroups = Timed(estimator.EstimateAll, timing, "estimate"),
             DroppedDimensions = plan.DroppedDimensions,
         };
         return new ModaAnalysis(results, estimator);
@@ -92,4 +94,26 @@ public sealed class ModaAnalysis
     /// </summary>
     public Estimate Difference(string ageGroup, string column, string valueA, string valueB, int k, string measure = "M0") =>
         _estimator.Difference(ageGroup, column, valueA, valueB, k, measure);
+
+    private static T Timed<T>(Func<T> f, PhaseTimer? timer, string phase)
+    {
+        var result = f();
+        timer?.Mark(phase);
+        return result;
+    }
+}
+
+/// <summary>Phase timings on standard error when the environment sets MODA_TIMING=1 (for profiling).</summary>
+internal sealed class PhaseTimer
+{
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    public static PhaseTimer? FromEnvironment() =>
+        Environment.GetEnvironmentVariable("MODA_TIMING") == "1" ? new PhaseTimer() : null;
+
+    public void Mark(string phase)
+    {
+        Console.Error.WriteLine($"moda: {phase}: {_clock.Elapsed.TotalMilliseconds:F0} ms");
+        _clock.Restart();
+    }
 }
