@@ -42,62 +42,122 @@ public sealed class EntryTable
     /// <summary>Number of rows.</summary>
     public int Length => Unit.Length;
 
+    /// <summary>The rows listed (all rows when null) as a table of their own, without summing.</summary>
+    public EntryTable Subset(int[]? rows)
+    {
+        if (rows is null) return this;
+        var n = rows.Length;
+        int[] unit = new int[n], key = new int[n];
+        double[] w = new double[n], w2 = new double[n];
+        var count = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows[i];
+            unit[i] = Unit[r];
+            key[i] = Key[r];
+            w[i] = Weight[r];
+            w2[i] = Weight2[r];
+            count[i] = Count[r];
+        }
+        return new EntryTable(unit, key, w, w2, count, KeyCount);
+    }
+
     /// <summary>
     /// Sums the rows listed in <paramref name="rows"/> (all rows when null) by (unit, new key),
     /// where <paramref name="map"/> gives each old key's new key (-1 drops the row).
     /// </summary>
-    public EntryTable Project(int[]? rows, ReadOnlySpan<int> map, int keyCount, int unitCount)
+    public EntryTable Project(int[]? rows, ReadOnlySpan<int> map, int keyCount, int unitCount) =>
+        ProjectMany(rows, [map.ToArray()], keyCount, unitCount)[0];
+
+    /// <summary>
+    /// Several projections in one pass over the rows: projection p maps old key k to
+    /// <c>maps[p][k]</c> in [0, <paramref name="keyCount"/>) or -1. Sums go to dense per-(unit, key)
+    /// cells when units × keys is small, to a hash map otherwise.
+    /// </summary>
+    public EntryTable[] ProjectMany(int[]? rows, int[][] maps, int keyCount, int unitCount)
     {
+        var cells = (long)unitCount * keyCount;
+        if (cells > 4_000_000) return maps.Select(m => ProjectSparse(rows, m, keyCount)).ToArray();
+        var projections = maps.Length;
+        var w = new double[projections][];
+        var w2 = new double[projections][];
+        var count = new long[projections][];
+        for (var p = 0; p < projections; p++)
+        {
+            w[p] = new double[cells];
+            w2[p] = new double[cells];
+            count[p] = new long[cells];
+        }
         var n = rows?.Length ?? Length;
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            var key = Key[r];
+            var at = (long)Unit[r] * keyCount;
+            double weight = Weight[r], weight2 = Weight2[r];
+            var c = Count[r];
+            for (var p = 0; p < projections; p++)
+            {
+                var k = maps[p][key];
+                if (k < 0) continue;
+                w[p][at + k] += weight;
+                w2[p][at + k] += weight2;
+                count[p][at + k] += c;
+            }
+        }
+        var result = new EntryTable[projections];
+        for (var p = 0; p < projections; p++)
+        {
+            var filled = 0;
+            foreach (var x in count[p]) if (x != 0) filled++;
+            int[] unit = new int[filled], key = new int[filled];
+            double[] pw = new double[filled], pw2 = new double[filled];
+            var pc = new long[filled];
+            var j = 0;
+            for (long cell = 0; cell < cells; cell++)
+            {
+                if (count[p][cell] == 0) continue;
+                unit[j] = (int)(cell / keyCount);
+                key[j] = (int)(cell % keyCount);
+                pw[j] = w[p][cell];
+                pw2[j] = w2[p][cell];
+                pc[j] = count[p][cell];
+                j++;
+            }
+            result[p] = new EntryTable(unit, key, pw, pw2, pc, keyCount);
+        }
+        return result;
+    }
+
+    private EntryTable ProjectSparse(int[]? rows, int[] map, int keyCount)
+    {
         var index = new Dictionary<long, int>();
         var unit = new List<int>();
         var key = new List<int>();
         var w = new List<double>();
         var w2 = new List<double>();
         var count = new List<long>();
-        // Dense slots when units × keys is small, a dictionary otherwise.
-        var dense = (long)unitCount * keyCount <= 4_000_000 ? new int[unitCount * keyCount] : null;
+        var n = rows?.Length ?? Length;
         for (var i = 0; i < n; i++)
         {
             var r = rows is null ? i : rows[i];
             var k = map[Key[r]];
             if (k < 0) continue;
-            var c = Unit[r];
-            int slot;
-            if (dense is not null)
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(index, (long)Unit[r] * keyCount + k, out var exists);
+            if (!exists)
             {
-                ref var s = ref dense[c * keyCount + k];
-                if (s == 0)
-                {
-                    s = unit.Count + 1;
-                    Add(c, k);
-                }
-                slot = s - 1;
-            }
-            else
-            {
-                ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(index, (long)c * keyCount + k, out var exists);
-                if (!exists)
-                {
-                    s = unit.Count;
-                    Add(c, k);
-                }
-                slot = s;
+                slot = unit.Count;
+                unit.Add(Unit[r]);
+                key.Add(k);
+                w.Add(0);
+                w2.Add(0);
+                count.Add(0);
             }
             CollectionsMarshal.AsSpan(w)[slot] += Weight[r];
             CollectionsMarshal.AsSpan(w2)[slot] += Weight2[r];
             CollectionsMarshal.AsSpan(count)[slot] += Count[r];
         }
         return new EntryTable(unit.ToArray(), key.ToArray(), w.ToArray(), w2.ToArray(), count.ToArray(), keyCount);
-
-        void Add(int c, int k)
-        {
-            unit.Add(c);
-            key.Add(k);
-            w.Add(0);
-            w2.Add(0);
-            count.Add(0);
-        }
     }
 
     /// <summary>The rows of each key: <c>result[k]</c> lists the rows whose key is k.</summary>

@@ -42,7 +42,6 @@ public sealed class ProfileEstimator
         _table = new EntryTable(histogram.EntryUnit.ToArray(), histogram.EntryPattern.ToArray(), histogram.EntryWeight.ToArray(),
             histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length);
         _cellOfRow = histogram.EntryCell.ToArray();
-        Identity = Enumerable.Range(0, _patterns.Length).ToArray();
         _complete = new bool[_patterns.Length];
         _classOf = new int[_patterns.Length];
         var classIndex = new Dictionary<(int, int, double), int>();
@@ -97,7 +96,7 @@ public sealed class ProfileEstimator
         if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
         var dict = _h.GroupByDictionaries[b];
         int Code(string v) => v == "(missing)" ? -1 : dict?.Find(v) is int c and >= 0 ? c : -2; // -2: a value no child has: an empty subgroup
-        EntryTable Sub(int code) => ClassTable(_table.Project(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray(), Identity, _patterns.Length, _units));
+        EntryTable Sub(int code) => ClassTable(_table.Subset(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray()));
         var cut = CountCut(k, d);
         var intensity = ByClass(c => cut.Identified[c] * _classes[c].Score);
         var (y, x) = measure switch
@@ -134,7 +133,7 @@ public sealed class ProfileEstimator
     private GroupResult Estimate(Domain d)
     {
         var dims = Bits(d.DimensionMask);
-        var table = _table.Project(d.Rows, Identity, _patterns.Length, _units); // merges breakdown cells
+        var table = d.Rows.Length == _table.Length ? _table : _table.Subset(d.Rows);
         var classes = ClassTable(table);
         var maxD = d.Groups.Max(g => _plan.Groups[g].DimensionCount);
         var cuts = CutoffsOf(d, maxD);
@@ -147,6 +146,7 @@ public sealed class ProfileEstimator
             if (!_complete[table.Key[r]]) excluded += table.Count[r];
         }
         var byDimension = Tables(table, dims);
+        var rateTables = RateTables(table, dims);
 
         NamedRate[] rates = [];
         IReadOnlyList<IndicatorRate> indicators = [];
@@ -158,8 +158,8 @@ public sealed class ProfileEstimator
         ContrastResult[] contrasts = [];
         // Families of figures are independent; each thread estimates with its own engine.
         Parallel.Invoke(
-            () => rates = dims.Select(j => new NamedRate(_plan.DimensionNames[j], DimensionRate(table, j))).ToArray(),
-            () => indicators = IndicatorRates(d, table),
+            () => rates = dims.Select(j => new NamedRate(_plan.DimensionNames[j], DimensionRate(rateTables[j]))).ToArray(),
+            () => indicators = IndicatorRates(d, rateTables),
             () => distribution = Enumerable.Range(0, maxD + 1).Select(t => new CountShare(t,
                 Engine.Ratio(classes, ByClass(c => _classes[c].Count == t ? 1 : 0), Ones()),
                 Engine.Ratio(classes, ByClass(c => _classes[c].Count >= t ? 1 : 0), Ones()))).ToArray(),
@@ -191,11 +191,31 @@ public sealed class ProfileEstimator
         };
     }
 
-    // The class × dimension table of each dimension, built in parallel.
+    // The class × dimension table of each dimension (key 2c + d_j), in one pass over the table.
     private Dictionary<int, EntryTable> Tables(EntryTable table, int[] dims)
     {
-        var tables = new EntryTable[dims.Length];
-        Parallel.For(0, dims.Length, i => tables[i] = DimensionClassTable(table, dims[i]));
+        var maps = dims.Select(j =>
+        {
+            var map = new int[_patterns.Length];
+            for (var p = 0; p < map.Length; p++)
+                map[p] = _classOf[p] < 0 ? -1 : 2 * _classOf[p] + (int)(_patterns[p].Deprived >> j & 1);
+            return map;
+        }).ToArray();
+        var tables = table.ProjectMany(null, maps, 2 * _classes.Count, _units);
+        return dims.Select((j, i) => (j, i)).ToDictionary(x => x.j, x => tables[x.i]);
+    }
+
+    // Each dimension's status table (key 0: not observed, 1: observed, not deprived, 2: deprived), in one pass.
+    private Dictionary<int, EntryTable> RateTables(EntryTable table, int[] dims)
+    {
+        var maps = dims.Select(j =>
+        {
+            var map = new int[_patterns.Length];
+            for (var p = 0; p < map.Length; p++)
+                map[p] = (_patterns[p].Observed >> j & 1) == 0 ? 0 : 1 + (int)(_patterns[p].Deprived >> j & 1);
+            return map;
+        }).ToArray();
+        var tables = table.ProjectMany(null, maps, 3, _units);
         return dims.Select((j, i) => (j, i)).ToDictionary(x => x.j, x => tables[x.i]);
     }
 
@@ -242,16 +262,9 @@ public sealed class ProfileEstimator
             groupClasses is null ? null : Engine.Ratio(classes, intensity, groupClasses, intensity));
     }
 
-    private Results.Estimate DimensionRate(EntryTable table, int j)
-    {
-        // Key 0: not observed in j; 1: observed, not deprived; 2: deprived.
-        var map = new int[_patterns.Length];
-        for (var p = 0; p < map.Length; p++)
-            map[p] = (_patterns[p].Observed >> j & 1) == 0 ? 0 : 1 + (int)(_patterns[p].Deprived >> j & 1);
-        return Engine.Ratio(table.Project(null, map, 3, _units), [0, 0, 1], [0, 1, 1]);
-    }
+    private Results.Estimate DimensionRate(EntryTable statusTable) => Engine.Ratio(statusTable, [0, 0, 1], [0, 1, 1]);
 
-    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, EntryTable table)
+    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, Dictionary<int, EntryTable> rateTables)
     {
         var strata = _engine.Design.StratumCount;
         var rates = new List<IndicatorRate>();
@@ -262,7 +275,7 @@ public sealed class ProfileEstimator
             if (!d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
             if (ind.IsWholeDimension)
             {
-                rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], DimensionRate(table, ind.Dimension)));
+                rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], DimensionRate(rateTables[ind.Dimension])));
                 continue;
             }
             double[] y = new double[_units], x = new double[_units], y2 = new double[strata], x2 = new double[strata];
@@ -347,9 +360,9 @@ public sealed class ProfileEstimator
             Parallel.For(0, groups.Length, i =>
             {
                 var (code, rows) = groups[i];
-                var sub = _table.Project(rows.ToArray(), Identity, _patterns.Length, _units);
+                var sub = _table.Subset(rows.ToArray());
                 var classes = ClassTable(sub);
-                var byDimension = dims.ToDictionary(j => j, j => DimensionClassTable(sub, j));
+                var byDimension = Tables(sub, dims);
                 long n = 0;
                 for (var r = 0; r < sub.Length; r++) n += sub.Count[r];
                 values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n,
@@ -391,19 +404,8 @@ public sealed class ProfileEstimator
             Engine.Ratio(t, Vec((i, m) => (1 - i) * (m == Poor ? 1 : 0)), Vec((_, m) => m == Poor ? 1 : 0)));
     }
 
-    private int[] Identity { get; }
-
     // The complete children of a table by score class.
     private EntryTable ClassTable(EntryTable table) => table.Project(null, _classOf, _classes.Count, _units);
-
-    // The complete children of a table by score class and deprivation in dimension j (key 2c + d_j).
-    private EntryTable DimensionClassTable(EntryTable table, int j)
-    {
-        var map = new int[_patterns.Length];
-        for (var p = 0; p < map.Length; p++)
-            map[p] = _classOf[p] < 0 ? -1 : 2 * _classOf[p] + (int)(_patterns[p].Deprived >> j & 1);
-        return table.Project(null, map, 2 * _classes.Count, _units);
-    }
 
     private double[] ByClass(Func<int, double> f)
     {

@@ -31,6 +31,7 @@ public sealed class SurveyHistogram
     private readonly List<int> _strataCodes = [];
     private readonly List<long> _strataChildren = [];
     private readonly List<double> _strataFpc = [];
+    private bool _merged;
     private long _lastPatternKey = -1;
     private int _lastPattern;
     private int[] _entryStamp = [];   // per pattern: the run of (unit, cell) its cached entry belongs to
@@ -123,6 +124,7 @@ public sealed class SurveyHistogram
     /// <summary>Adds the rows of <paramref name="batch"/> as classified by <paramref name="c"/>.</summary>
     public void Add(ColumnBatch batch, ChildClassifier c)
     {
+        if (_merged) throw new InvalidOperationException("rows cannot be added to a histogram after a merge; merge partial histograms instead");
         var plan = _plan;
         ReadOnlySpan<double> weight = plan.WeightSlot >= 0 ? batch.Numeric(plan.WeightSlot) : default;
         ReadOnlySpan<int> stratum = plan.StratumSlot >= 0 ? batch.Categorical(plan.StratumSlot) : default;
@@ -217,9 +219,19 @@ public sealed class SurveyHistogram
             cells[k] = CellIndex(codes);
         }
         var patterns = other.Patterns.Select(p => PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary)).ToArray();
+        // Entries are appended, not looked up: a (unit, cell, pattern) split across two runs of
+        // rows appears twice, which every estimator sums anyway. The histogram stays open for
+        // Add only until its first merge.
+        _merged = true;
         for (var e = 0; e < other.EntryUnit.Count; e++)
-            AddEntry(units[other.EntryUnit[e]], cells[other.EntryCell[e]], patterns[other.EntryPattern[e]],
-                other.EntryWeight[e], other.EntryWeight2[e], other.EntryCount[e]);
+        {
+            EntryUnit.Add(units[other.EntryUnit[e]]);
+            EntryCell.Add(cells[other.EntryCell[e]]);
+            EntryPattern.Add(patterns[other.EntryPattern[e]]);
+            EntryWeight.Add(other.EntryWeight[e]);
+            EntryWeight2.Add(other.EntryWeight2[e]);
+            EntryCount.Add(other.EntryCount[e]);
+        }
         Rows += other.Rows;
         Unassigned += other.Unassigned;
     }
