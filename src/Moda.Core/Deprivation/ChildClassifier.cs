@@ -16,6 +16,9 @@ public sealed class ChildClassifier
     private readonly RuleEvaluator? _monetary;
     private readonly bool _strict;
     private readonly double _ageDivisor;
+    private readonly uint[] _groupMasks;
+    private uint[] _unknown = [];
+    private bool _hasUnassigned;
 
     /// <summary>Binds the plan's rules to its column slots.</summary>
     public ChildClassifier(AnalysisPlan plan)
@@ -25,6 +28,7 @@ public sealed class ChildClassifier
         _monetary = plan.Monetary?.Bind(plan.SlotOf);
         _strict = plan.Spec.MissingRule == MissingRule.Strict;
         _ageDivisor = plan.Spec.AgeUnit == AgeUnit.Months ? 12 : 1;
+        _groupMasks = plan.Groups.Select(g => g.DimensionMask).ToArray();
     }
 
     /// <summary>Age group of each row, -1 when the age is missing or in no group.</summary>
@@ -51,41 +55,59 @@ public sealed class ChildClassifier
         for (var i = 0; i < _indicators.Length; i++) _indicators[i].Evaluate(batch, IndicatorTruth[i]);
         _monetary?.Evaluate(batch, MonetaryTruth);
 
+        // Fold each indicator's truths into its dimension's bits, a column at a time:
+        // Yes (2) sets the deprived bit, Unknown (1) the unknown bit.
+        var indicators = _plan.Indicators;
+        var deprived = Deprived.AsSpan(0, n);
+        var unknown = _unknown.AsSpan(0, n);
+        deprived.Clear();
+        unknown.Clear();
+        var everyGroup = (1u << _plan.Groups.Count) - 1;
+        for (var i = 0; i < indicators.Count; i++)
+        {
+            var dim = indicators[i].Dimension;
+            var truth = IndicatorTruth[i].AsSpan(0, n);
+            var groups = indicators[i].AgeGroupMask;
+            if ((groups & everyGroup) == everyGroup && !_hasUnassigned)
+            {
+                for (var r = 0; r < truth.Length; r++)
+                {
+                    uint t = truth[r];
+                    deprived[r] |= (t >> 1) << dim;
+                    unknown[r] |= (t & 1) << dim;
+                }
+                continue;
+            }
+            for (var r = 0; r < truth.Length; r++)
+            {
+                var g = Group[r];
+                if (g < 0 || (groups >> g & 1) == 0)
+                {
+                    truth[r] = Truth.Unknown; // not asked of this child
+                    continue;
+                }
+                uint t = truth[r];
+                deprived[r] |= (t >> 1) << dim;
+                unknown[r] |= (t & 1) << dim;
+            }
+        }
         // Union rule: deprived if any applicable indicator is deprived; else missing if any is missing.
         // Strict rule: missing whenever any applicable indicator is missing.
-        var indicators = _plan.Indicators;
+        var observed = Observed.AsSpan(0, n);
         for (var r = 0; r < n; r++)
         {
             var g = Group[r];
-            uint deprived = 0, unknown = 0, seen = 0;
-            if (g >= 0)
-            {
-                var bit = 1u << g;
-                for (var i = 0; i < indicators.Count; i++)
-                {
-                    if ((indicators[i].AgeGroupMask & bit) == 0)
-                    {
-                        IndicatorTruth[i][r] = Truth.Unknown;
-                        continue;
-                    }
-                    var dim = 1u << indicators[i].Dimension;
-                    seen |= dim;
-                    switch (IndicatorTruth[i][r])
-                    {
-                        case Truth.Yes: deprived |= dim; break;
-                        case Truth.Unknown: unknown |= dim; break;
-                    }
-                }
-            }
-            var missing = _strict ? unknown : unknown & ~deprived;
-            Deprived[r] = deprived & ~missing;
-            Observed[r] = seen & ~missing;
+            var applies = g < 0 ? 0u : _groupMasks[g];
+            var missing = _strict ? unknown[r] : unknown[r] & ~deprived[r];
+            deprived[r] &= applies & ~missing;
+            observed[r] = applies & ~missing;
         }
     }
 
     private void AssignGroups(ColumnBatch batch)
     {
         var groups = _plan.Groups;
+        _hasUnassigned = false;
         if (_plan.AgeSlot < 0)
         {
             Array.Fill(Group, 0, 0, batch.Count);
@@ -99,6 +121,7 @@ public sealed class ChildClassifier
             for (var k = 0; k < groups.Count; k++)
                 if (years >= groups[k].Min && years <= groups[k].Max) { g = k; break; }
             Group[r] = g;
+            if (g < 0) _hasUnassigned = true;
         }
     }
 
@@ -108,6 +131,7 @@ public sealed class ChildClassifier
         Group = new int[n];
         Deprived = new uint[n];
         Observed = new uint[n];
+        _unknown = new uint[n];
         IndicatorTruth = _indicators.Select(_ => new byte[n]).ToArray();
         MonetaryTruth = new byte[n];
     }
