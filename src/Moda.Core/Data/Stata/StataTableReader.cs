@@ -8,7 +8,7 @@ namespace Moda.Data.Stata;
 /// <c>.a</c>-<c>.z</c>) read as NaN; a labelled numeric variable read as categorical gives its
 /// value labels; str# and strL read as text (Latin-1 before format 118, UTF-8 from 118).
 /// </summary>
-public sealed class StataTableReader : ITableReader
+public sealed class StataTableReader : IChunkedTableReader
 {
     private const int ChunkBytes = 1 << 20;
     private readonly StataDictionary _dict;
@@ -35,6 +35,54 @@ public sealed class StataTableReader : ITableReader
     /// <inheritdoc />
     public IReadOnlyList<VariableInfo> Variables { get; }
 
+    /// <inheritdoc />
+    public bool CanReadChunks => true; // fixed-width records: chunk i starts at a computable offset
+
+    /// <inheritdoc />
+    public IReadOnlyList<TableChunk> Chunks(int rowsPerChunk)
+    {
+        var chunks = new List<TableChunk>();
+        var width = (long)_dict.RecordWidth;
+        for (long first = 0; first < _dict.Observations; first += rowsPerChunk)
+        {
+            var rows = Math.Min(rowsPerChunk, _dict.Observations - first);
+            if (rows * width > int.MaxValue) throw new ModaDataException(Path, "records are too wide to read in chunks", first + 1);
+            chunks.Add(new TableChunk(chunks.Count, _dict.DataOffset + first * width, (int)(rows * width), first + 1, first));
+        }
+        return chunks;
+    }
+
+    /// <inheritdoc />
+    public void ReadChunk(TableChunk chunk, ColumnBatch batch)
+    {
+        var columns = batch.Requests;
+        var vars = columns.Select(c => Find(c.Name)).ToArray();
+        if (vars.Any(v => v.Type == StataType.StrL))
+            lock (_dict) _strls ??= IndexStrls();
+        batch.ResetCategories();
+        batch.Count = 0;
+        batch.FirstRow = chunk.FirstRow;
+        var writers = columns.Select((c, i) => new SlotWriter(Path, c, LabelsOf(vars[i]))).ToArray();
+        for (var s = 0; s < writers.Length; s++) writers[s].Bind(batch, s);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(chunk.Length, 1));
+        try
+        {
+            using var input = new BinaryInput(Path);
+            using var strlInput = _strls is null ? null : new BinaryInput(Path);
+            var strlCache = new Dictionary<(ulong, ulong), string>();
+            input.Position = chunk.Offset;
+            input.Read(buffer.AsSpan(0, chunk.Length), $"observation {chunk.FirstRow + 1}");
+            var width = _dict.RecordWidth;
+            var rows = chunk.Length / Math.Max(width, 1);
+            for (var r = 0; r < rows; r++)
+                FillRow(buffer.AsSpan(r * width, width), batch, vars, writers, chunk.FirstRow + r + 1, strlInput, strlCache);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>The .dta format number (113-119).</summary>
     public int FormatVersion => _dict.Version;
 
@@ -55,8 +103,6 @@ public sealed class StataTableReader : ITableReader
         var batch = new ColumnBatch(columns, batchRows);
         for (var s = 0; s < writers.Length; s++) writers[s].Bind(batch, s);
         var width = _dict.RecordWidth;
-        var big = _dict.BigEndian;
-        var encoding = _dict.Encoding;
         var chunkRows = (int)Math.Clamp(ChunkBytes / Math.Max(width, 1), 1, int.MaxValue);
         var buffer = new byte[(long)chunkRows * width];
         using var input = new BinaryInput(Path);
@@ -71,27 +117,8 @@ public sealed class StataTableReader : ITableReader
             for (var r = 0; r < rows; r++)
             {
                 observation++;
-                var record = buffer.AsSpan(r * width, width);
-                var row = batch.Count;
-                batch.Lines[row] = observation;
-                for (var s = 0; s < vars.Length; s++)
-                {
-                    var v = vars[s];
-                    var cell = record.Slice(v.Offset, v.Width);
-                    switch (v.Type)
-                    {
-                        case StataType.Str:
-                            writers[s].PutBytes(batch, s, row, cell, encoding, observation);
-                            break;
-                        case StataType.StrL:
-                            writers[s].PutText(batch, s, row, Strl(cell, strlInput!, strlCache, v, observation), observation);
-                            break;
-                        default:
-                            writers[s].PutNumber(batch, s, row, Number(v.Type, cell, big));
-                            break;
-                    }
-                }
-                if (++batch.Count == batchRows)
+                FillRow(buffer.AsSpan(r * width, width), batch, vars, writers, observation, strlInput, strlCache);
+                if (batch.Count == batchRows)
                 {
                     yield return batch;
                     batch.FirstRow += batch.Count;
@@ -100,6 +127,32 @@ public sealed class StataTableReader : ITableReader
             }
         }
         if (batch.Count > 0) yield return batch;
+    }
+
+    // One observation's requested cells into the batch's next row.
+    private void FillRow(ReadOnlySpan<byte> record, ColumnBatch batch, StataVariable[] vars, SlotWriter[] writers, long observation,
+                         BinaryInput? strlInput, Dictionary<(ulong, ulong), string> strlCache)
+    {
+        var row = batch.Count;
+        batch.Lines[row] = observation;
+        for (var s = 0; s < vars.Length; s++)
+        {
+            var v = vars[s];
+            var cell = record.Slice(v.Offset, v.Width);
+            switch (v.Type)
+            {
+                case StataType.Str:
+                    writers[s].PutBytes(batch, s, row, cell, _dict.Encoding, observation);
+                    break;
+                case StataType.StrL:
+                    writers[s].PutText(batch, s, row, Strl(cell, strlInput!, strlCache, v, observation), observation);
+                    break;
+                default:
+                    writers[s].PutNumber(batch, s, row, Number(v.Type, cell, _dict.BigEndian));
+                    break;
+            }
+        }
+        batch.Count++;
     }
 
     /// <summary>A numeric cell; NaN for any of Stata's 27 missing values.</summary>
