@@ -69,7 +69,7 @@ public sealed class CsvTableReader : IChunkedTableReader
         _ = Guard(() => reader.Headers, reader);
         var encoders = parser.Encoders(batch);
         long rows = 0;
-        while (Guard(reader.Read, reader))
+        while (Next(reader))
         {
             parser.Parse(reader, batch, encoders, reader.LineNumber);
             if (batch.Count == batchRows)
@@ -160,7 +160,7 @@ public sealed class CsvTableReader : IChunkedTableReader
             batch.FirstRow = chunk.FirstRow;
             var encoders = parser.Encoders(batch);
             using var reader = CsvReader.Create(buffer.AsMemory(0, chunk.Length), _chunkOptions);
-            while (Guard(reader.Read, reader, chunk.FirstLine - 1))
+            while (Next(reader, chunk.FirstLine - 1))
             {
                 if (batch.Count == batch.Capacity)
                     throw new ModaDataException(Path, "more rows in a chunk than expected", chunk.FirstLine);
@@ -198,6 +198,19 @@ public sealed class CsvTableReader : IChunkedTableReader
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModaDataException(Path, $"cannot open the file: {e.Message}");
+        }
+    }
+
+    // Reads the next record; no delegate, since it runs once per row.
+    private bool Next(CsvReader reader, long lineOffset = 0)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (Exception e) when (e is CsvFormatException or IOException or DecoderFallbackException)
+        {
+            return Guard<bool>(() => throw e, reader, lineOffset);
         }
     }
 

@@ -76,6 +76,7 @@ public sealed class EntryTable
     /// </summary>
     public EntryTable[] ProjectMany(int[]? rows, int[][] maps, int keyCount, int unitCount)
     {
+        if (SortedByUnit(rows)) return ProjectByUnit(rows, maps, keyCount);
         var cells = (long)unitCount * keyCount;
         if (cells > 4_000_000) return maps.Select(m => ProjectSparse(rows, m, keyCount)).ToArray();
         var projections = maps.Length;
@@ -126,6 +127,108 @@ public sealed class EntryTable
             }
             result[p] = new EntryTable(unit, key, pw, pw2, pc, keyCount);
         }
+        return result;
+    }
+
+    /// <summary>
+    /// Returns a copy whose rows are ordered by unit (stable), so projections can sum one unit at
+    /// a time in a small scratch; <paramref name="order"/> gives each new row's old row.
+    /// </summary>
+    public EntryTable SortByUnit(int unitCount, out int[] order)
+    {
+        var starts = new int[unitCount + 1];
+        foreach (var u in Unit) starts[u + 1]++;
+        for (var u = 0; u < unitCount; u++) starts[u + 1] += starts[u];
+        order = new int[Length];
+        for (var r = 0; r < Length; r++) order[starts[Unit[r]]++] = r;
+        return Subset(order);
+    }
+
+    private bool SortedByUnit(int[]? rows)
+    {
+        var n = rows?.Length ?? Length;
+        var last = -1;
+        for (var i = 0; i < n; i++)
+        {
+            var u = Unit[rows is null ? i : rows[i]];
+            if (u < last) return false;
+            last = u;
+        }
+        return true;
+    }
+
+    // Rows ordered by unit: each unit's sums build up in a scratch of keyCount cells per
+    // projection and are written out when the next unit starts.
+    private EntryTable[] ProjectByUnit(int[]? rows, int[][] maps, int keyCount)
+    {
+        var projections = maps.Length;
+        var w = new double[projections][];
+        var w2 = new double[projections][];
+        var count = new long[projections][];
+        var touched = new List<int>[projections];
+        var outUnit = new List<int>[projections];
+        var outKey = new List<int>[projections];
+        var outW = new List<double>[projections];
+        var outW2 = new List<double>[projections];
+        var outCount = new List<long>[projections];
+        for (var p = 0; p < projections; p++)
+        {
+            w[p] = new double[keyCount];
+            w2[p] = new double[keyCount];
+            count[p] = new long[keyCount];
+            touched[p] = [];
+            outUnit[p] = [];
+            outKey[p] = [];
+            outW[p] = [];
+            outW2[p] = [];
+            outCount[p] = [];
+        }
+        void Flush(int unit)
+        {
+            for (var p = 0; p < projections; p++)
+            {
+                foreach (var k in touched[p])
+                {
+                    outUnit[p].Add(unit);
+                    outKey[p].Add(k);
+                    outW[p].Add(w[p][k]);
+                    outW2[p].Add(w2[p][k]);
+                    outCount[p].Add(count[p][k]);
+                    w[p][k] = 0;
+                    w2[p][k] = 0;
+                    count[p][k] = 0;
+                }
+                touched[p].Clear();
+            }
+        }
+        var n = rows?.Length ?? Length;
+        var current = -1;
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            var unit = Unit[r];
+            if (unit != current)
+            {
+                if (current >= 0) Flush(current);
+                current = unit;
+            }
+            var key = Key[r];
+            double weight = Weight[r], weight2 = Weight2[r];
+            var c = Count[r];
+            for (var p = 0; p < projections; p++)
+            {
+                var k = maps[p][key];
+                if (k < 0) continue;
+                if (count[p][k] == 0) touched[p].Add(k);
+                w[p][k] += weight;
+                w2[p][k] += weight2;
+                count[p][k] += c;
+            }
+        }
+        if (current >= 0) Flush(current);
+        var result = new EntryTable[projections];
+        for (var p = 0; p < projections; p++)
+            result[p] = new EntryTable(outUnit[p].ToArray(), outKey[p].ToArray(), outW[p].ToArray(), outW2[p].ToArray(), outCount[p].ToArray(), keyCount);
         return result;
     }
 

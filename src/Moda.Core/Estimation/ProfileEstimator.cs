@@ -39,9 +39,11 @@ public sealed class ProfileEstimator
         _engines = new ThreadLocal<RatioEngine>(engine.Clone);
         _units = engine.Design.UnitCount;
         _patterns = histogram.Patterns.ToArray();
+        // Rows ordered by unit, so every projection sums one unit at a time.
         _table = new EntryTable(histogram.EntryUnit.ToArray(), histogram.EntryPattern.ToArray(), histogram.EntryWeight.ToArray(),
-            histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length);
-        _cellOfRow = histogram.EntryCell.ToArray();
+            histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length).SortByUnit(_units, out var order);
+        var cells = histogram.EntryCell;
+        _cellOfRow = order.Select(r => cells[r]).ToArray();
         _complete = new bool[_patterns.Length];
         _classOf = new int[_patterns.Length];
         var classIndex = new Dictionary<(int, int, double), int>();
