@@ -32,7 +32,7 @@ public class BandwidthBaseline
     private SurveyHistogram?[] _partials = [];
 
     /// <summary>Children (rows) per operation.</summary>
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
     public int Rows { get; set; }
 
     /// <summary>Parses the file into memory (all cores).</summary>

@@ -19,6 +19,25 @@ internal static class BenchData
 
     private static readonly Lazy<string> Root = new(FindRoot);
 
+    /// <summary>
+    /// The file sizes (children) of the suites with a <c>Rows</c> parameter: 1M and 10M, or the
+    /// comma-separated list in MODA_BENCH_ROWS (e.g. <c>1m</c>, <c>1m,10m</c>, <c>250000</c>).
+    /// </summary>
+    public static IEnumerable<int> Sizes()
+    {
+        var text = Environment.GetEnvironmentVariable("MODA_BENCH_ROWS");
+        if (string.IsNullOrWhiteSpace(text)) return [1_000_000, 10_000_000];
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseRows).ToArray();
+    }
+
+    private static int ParseRows(string s)
+    {
+        var lower = s.ToLowerInvariant().Replace("_", "", StringComparison.Ordinal);
+        var scale = lower.EndsWith('m') ? 1_000_000 : lower.EndsWith('k') ? 1000 : 1;
+        if (scale > 1) lower = lower[..^1];
+        return int.Parse(lower, NumberStyles.Integer, CultureInfo.InvariantCulture) * scale;
+    }
+
     /// <summary>The repository root (the folder with Moda.sln); MODA_REPO overrides.</summary>
     public static string RepoRoot => Root.Value;
 

@@ -16,7 +16,7 @@ public class ClassifyBenchmarks
     private ChildClassifier _classifier = null!;
 
     /// <summary>Children (rows) classified per operation.</summary>
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
     public int Rows { get; set; }
 
     /// <summary>Parses the file into memory.</summary>

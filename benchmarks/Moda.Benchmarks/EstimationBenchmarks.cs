@@ -23,7 +23,7 @@ public class EstimationBenchmarks
     private double[] _fullY = [], _fullX = [], _countY = [], _countX = [], _u = [], _q = [];
 
     /// <summary>Children (rows) behind the histogram (Mrows/s: children per second of this stage); its size scales with PSUs (N/200).</summary>
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
     public int Rows { get; set; }
 
     private sealed record Prepared(AnalysisPlan Plan, SurveyHistogram Histogram, SurveyDesign Design, RatioEngine Engine, ProfileEstimator Estimator, string Path);

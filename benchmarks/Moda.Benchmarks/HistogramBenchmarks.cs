@@ -26,7 +26,7 @@ public class HistogramBenchmarks
     private SurveyHistogram[] _partials = [];
 
     /// <summary>Children (rows) per operation.</summary>
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
     public int Rows { get; set; }
 
     /// <summary>Parses and classifies the file in memory, one classifier per batch, and builds the partials.</summary>

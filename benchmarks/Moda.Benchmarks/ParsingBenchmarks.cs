@@ -18,7 +18,7 @@ public class ParsingBenchmarks
     private ColumnBatch[] _workerBatches = [];
 
     /// <summary>Children (rows) in the file.</summary>
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
     public int Rows { get; set; }
 
     /// <summary>Opens the file (generating it when absent) and allocates one batch per worker.</summary>
