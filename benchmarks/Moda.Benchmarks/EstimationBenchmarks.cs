@@ -20,6 +20,7 @@ public class EstimationBenchmarks
 {
     private Prepared _plain = null!, _county = null!;
     private EntryTable _full = null!, _byCount = null!;
+    private int[] _identity = [];
     private double[] _fullY = [], _fullX = [], _countY = [], _countX = [], _u = [], _q = [];
 
     /// <summary>Children (rows) behind the histogram (Mrows/s: children per second of this stage); its size scales with PSUs (N/200).</summary>
@@ -50,6 +51,9 @@ public class EstimationBenchmarks
         _byCount = _full.Project(null, map, classes, _plain.Design.UnitCount);
         _countY = Enumerable.Range(0, classes).Select(c => c >= 3 ? 1.0 : 0.0).ToArray();
         _countX = Enumerable.Repeat(1.0, classes).ToArray();
+
+        _identity = Enumerable.Range(0, h.Patterns.Count).ToArray();
+        Console.WriteLine($"// histogram of {Rows} children: {h.EntryUnit.Count} entries, {h.Patterns.Count} patterns, {h.UnitCount} units, {h.StratumCount} strata; by county: {_county.Histogram.EntryUnit.Count} entries, {_county.Histogram.Cells.Count} cells");
 
         _u = new double[_plain.Design.UnitCount];
         var random = new Random(1);
@@ -97,6 +101,13 @@ public class EstimationBenchmarks
         var (_, _, estimator) = Build(_county.Plan, _county.Histogram, _county.Path);
         return estimator.EstimateAll();
     }
+
+    /// <summary>
+    /// <see cref="EntryTable.Project"/> of the whole histogram onto (unit, pattern): the first step
+    /// of each age group's estimates (it merges breakdown cells).
+    /// </summary>
+    [Benchmark, RowsPerOp(0)]
+    public int ProjectFullHistogram() => _full.Project(null, _identity, _identity.Length, _plain.Design.UnitCount).Length;
 
     /// <summary>One ratio with its linearized SE over the full histogram (every entry row).</summary>
     [Benchmark, RowsPerOp(0)]
