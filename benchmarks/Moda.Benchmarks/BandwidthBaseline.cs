@@ -1,0 +1,140 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Moda.Data;
+using Moda.Deprivation;
+using Moda.Estimation;
+
+namespace Moda.Benchmarks;
+
+/// <summary>
+/// The kernel target: from in-memory columns to the sufficient statistic (classify every
+/// batch, fill a partial histogram per batch, merge in file order) against a plain pass that sums
+/// the same in-memory columns (the eight dimension columns and the weight, as double[]), in one
+/// run, so the Ratio column is kernel ÷ baseline. "1 thread" compares one core with one core;
+/// "all cores" runs both on <see cref="Environment.ProcessorCount"/> threads (the kernel then
+/// merges the partials in order on the calling thread, as the pipeline does). MB/s counts the
+/// column bytes each reads per row: 72 for the baseline (9 doubles), 80 for the kernel (the same
+/// plus the stratum and PSU codes).
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class BandwidthBaseline
+{
+    private AnalysisPlan _plan = null!;
+    private string _path = "";
+    private ColumnBatch[] _batches = [];
+    private double[][][] _columns = [];          // per batch: the 9 columns summed by the baseline
+    private ChildClassifier[] _workers = [];
+    private SurveyHistogram?[] _partials = [];
+
+    /// <summary>Children (rows) per operation.</summary>
+    [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
+    public int Rows { get; set; }
+
+    /// <summary>Parses the file into memory (all cores).</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _path = BenchData.EnsureDefault(Rows);
+        using var reader = new CsvTableReader(_path);
+        _plan = BenchData.DefaultPlan(reader);
+        _batches = BenchData.LoadBatches(reader, _plan.Requests);
+        var slots = _plan.DimensionNames.Select(d => _plan.SlotOf(d, ColumnKind.Numeric)).Append(_plan.WeightSlot).ToArray();
+        if (slots.Length != 9) throw new InvalidOperationException($"expected 8 dimensions + weight, got {slots.Length} columns");
+        _columns = _batches.Select(b => slots.Select(s => b.Numbers[s]!).ToArray()).ToArray();
+        _workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new ChildClassifier(_plan)).ToArray();
+        _partials = new SurveyHistogram?[_batches.Length];
+    }
+
+    /// <summary>Sums the nine double columns of every batch (Vector&lt;double&gt;, four accumulators).</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("1 thread"), ColumnBytesPerRow(72)]
+    public double Baseline()
+    {
+        var total = 0.0;
+        for (var b = 0; b < _batches.Length; b++) total += SumBatch(b);
+        return total;
+    }
+
+    /// <summary>Classify + partial histogram per batch + merge: columns to sufficient statistic.</summary>
+    [Benchmark, BenchmarkCategory("1 thread"), ColumnBytesPerRow(80)]
+    public long Kernel()
+    {
+        SurveyHistogram? total = null;
+        var classifier = _workers[0];
+        foreach (var batch in _batches)
+        {
+            classifier.Classify(batch);
+            var partial = new SurveyHistogram(_plan, _path);
+            partial.Add(batch, classifier);
+            if (total is null) total = partial;
+            else total.Merge(partial);
+        }
+        return total!.Rows;
+    }
+
+    /// <summary>The baseline on every core.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("all cores"), ColumnBytesPerRow(72)]
+    public double BaselineParallel()
+    {
+        var sums = new double[_batches.Length];
+        var next = -1;
+        Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, _ =>
+        {
+            for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;) sums[b] = SumBatch(b);
+        });
+        return sums.Sum();
+    }
+
+    /// <summary>The kernel on every core: partials in parallel, merged in file order.</summary>
+    [Benchmark, BenchmarkCategory("all cores"), ColumnBytesPerRow(80)]
+    public long KernelParallel()
+    {
+        var next = -1;
+        Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, w =>
+        {
+            var classifier = _workers[w];
+            for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;)
+            {
+                classifier.Classify(_batches[b]);
+                var partial = new SurveyHistogram(_plan, _path);
+                partial.Add(_batches[b], classifier);
+                _partials[b] = partial;
+            }
+        });
+        var total = _partials[0]!;
+        for (var b = 1; b < _partials.Length; b++) total.Merge(_partials[b]!);
+        Array.Clear(_partials);
+        return total.Rows;
+    }
+
+    private double SumBatch(int b)
+    {
+        var n = _batches[b].Count;
+        var acc0 = Vector<double>.Zero;
+        var acc1 = Vector<double>.Zero;
+        var acc2 = Vector<double>.Zero;
+        var acc3 = Vector<double>.Zero;
+        var tail = 0.0;
+        var width = Vector<double>.Count;
+        foreach (var column in _columns[b])
+        {
+            var span = column.AsSpan(0, n);
+            var vectors = MemoryMarshal.Cast<double, Vector<double>>(span);
+            var i = 0;
+            for (; i + 4 <= vectors.Length; i += 4)
+            {
+                acc0 += vectors[i];
+                acc1 += vectors[i + 1];
+                acc2 += vectors[i + 2];
+                acc3 += vectors[i + 3];
+            }
+            for (; i < vectors.Length; i++) acc0 += vectors[i];
+            for (var j = vectors.Length * width; j < span.Length; j++) tail += span[j];
+        }
+        return Vector.Sum(acc0 + acc1 + acc2 + acc3) + tail;
+    }
+}

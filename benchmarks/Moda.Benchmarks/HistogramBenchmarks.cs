@@ -1,0 +1,73 @@
+using BenchmarkDotNet.Attributes;
+using Moda.Data;
+using Moda.Deprivation;
+using Moda.Estimation;
+
+namespace Moda.Benchmarks;
+
+/// <summary>
+/// The sufficient statistic: <see cref="SurveyHistogram.Add"/> of pre-classified in-memory batches
+/// (one partial histogram per 65,536-row chunk, as the pipeline's workers make them), and
+/// <see cref="SurveyHistogram.Merge"/> of those partials in file order. Default profile, one thread.
+/// </summary>
+/// <remarks>
+/// A merged total adopts the first partial's category dictionaries and adds the other chunks'
+/// PSU labels to them; after the first (warm-up) invocation those labels are already there, so
+/// <see cref="Merge"/> measures look-ups, not the ~N/200 one-off string insertions of a real run.
+/// </remarks>
+[MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
+public class HistogramBenchmarks
+{
+    private AnalysisPlan _plan = null!;
+    private string _path = "";
+    private ColumnBatch[] _batches = [];
+    private ChildClassifier[] _classified = [];
+    private SurveyHistogram[] _partials = [];
+
+    /// <summary>Children (rows) per operation.</summary>
+    [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
+    public int Rows { get; set; }
+
+    /// <summary>Parses and classifies the file in memory, one classifier per batch, and builds the partials.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _path = BenchData.EnsureDefault(Rows);
+        using var reader = new CsvTableReader(_path);
+        _plan = BenchData.DefaultPlan(reader);
+        _batches = BenchData.LoadBatches(reader, _plan.Requests);
+        _classified = new ChildClassifier[_batches.Length];
+        _partials = new SurveyHistogram[_batches.Length];
+        Parallel.For(0, _batches.Length, i =>
+        {
+            _classified[i] = new ChildClassifier(_plan);
+            _classified[i].Classify(_batches[i]);
+            _partials[i] = new SurveyHistogram(_plan, _path);
+            _partials[i].Add(_batches[i], _classified[i]);
+        });
+    }
+
+    /// <summary>A fresh partial histogram per batch, filled with its rows.</summary>
+    [Benchmark]
+    public long Add()
+    {
+        long entries = 0;
+        for (var i = 0; i < _batches.Length; i++)
+        {
+            var partial = new SurveyHistogram(_plan, _path);
+            partial.Add(_batches[i], _classified[i]);
+            entries += partial.EntryUnit.Count;
+        }
+        return entries;
+    }
+
+    /// <summary>All partials merged, in file order, into a new total.</summary>
+    [Benchmark]
+    public long Merge()
+    {
+        var total = new SurveyHistogram(_plan, _path);
+        foreach (var partial in _partials) total.Merge(partial);
+        return total.EntryUnit.Count;
+    }
+}
