@@ -33,6 +33,15 @@ public sealed class CategoryDictionary
         return code;
     }
 
+    /// <summary>A copy with the same values and codes, for another thread to read while this one grows.</summary>
+    public CategoryDictionary Snapshot()
+    {
+        var copy = new CategoryDictionary();
+        foreach (var v in _values) copy.GetOrAdd(v);
+        if (_numericCodes is not null) copy._numericCodes = [.. _numericCodes];
+        return copy;
+    }
+
     /// <summary>The code of a value, or -1 when it has not been seen.</summary>
     public int Find(string value) => _codes.TryGetValue(value, out var code) ? code : -1;
 

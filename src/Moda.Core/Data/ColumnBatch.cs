@@ -50,6 +50,26 @@ public sealed class ColumnBatch
     /// <summary>The source line of each row (for messages about a row).</summary>
     public long[] Lines { get; }
 
+    /// <summary>
+    /// Copies this batch's rows into <paramref name="target"/>, with a snapshot of each categorical
+    /// dictionary, so the copy can be processed on another thread while the reader goes on.
+    /// </summary>
+    public void CopyTo(ColumnBatch target)
+    {
+        target.Count = Count;
+        target.FirstRow = FirstRow;
+        Lines.AsSpan(0, Count).CopyTo(target.Lines);
+        for (var i = 0; i < Requests.Count; i++)
+        {
+            if (Numbers[i] is { } numbers) numbers.AsSpan(0, Count).CopyTo(target.Numbers[i]);
+            if (Codes[i] is { } codes)
+            {
+                codes.AsSpan(0, Count).CopyTo(target.Codes[i]);
+                target.Categories[i] = Categories[i]!.Snapshot();
+            }
+        }
+    }
+
     /// <summary>Gives every categorical slot a new, empty dictionary (for a chunk read on its own).</summary>
     public void ResetCategories()
     {

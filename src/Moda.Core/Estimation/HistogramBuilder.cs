@@ -25,6 +25,11 @@ public static class HistogramBuilder
         if (reader is IChunkedTableReader { CanReadChunks: true } chunked && workers > 1)
             return Parallel(chunked, plan, rowUnits, workers, progress, cancel);
 
+        return workers > 1 ? Pipelined(reader, plan, rowUnits, workers, progress, cancel) : InOrder(reader, plan, rowUnits, progress, cancel);
+    }
+
+    private static SurveyHistogram InOrder(ITableReader reader, AnalysisPlan plan, bool rowUnits, IProgress<long>? progress, CancellationToken cancel)
+    {
         SurveyHistogram? total = null;
         var classifier = new ChildClassifier(plan);
         foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
@@ -35,6 +40,58 @@ public static class HistogramBuilder
             partial.Add(batch, classifier);
             total = Merge(total, partial);
             progress?.Report(total.Rows);
+        }
+        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
+    }
+
+    // A reader that cannot be split still reads on one thread, but hands copies of its batches
+    // (with a snapshot of their dictionaries) to workers that classify them and fill partial
+    // histograms; partials are merged in order, so the sums are those of InOrder.
+    private static SurveyHistogram Pipelined(ITableReader reader, AnalysisPlan plan, bool rowUnits, int workers,
+                                             IProgress<long>? progress, CancellationToken cancel)
+    {
+        using var free = new System.Collections.Concurrent.BlockingCollection<ColumnBatch>();
+        for (var i = 0; i < workers + 1; i++) free.Add(new ColumnBatch(plan.Requests, RowsPerChunk));
+        var pending = new Queue<Task<SurveyHistogram>>();
+        var classifiers = new System.Collections.Concurrent.ConcurrentBag<ChildClassifier>();
+        SurveyHistogram? total = null;
+
+        void MergeOldest()
+        {
+            total = Merge(total, pending.Dequeue().GetAwaiter().GetResult());
+            progress?.Report(total.Rows);
+        }
+
+        try
+        {
+            foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
+            {
+                cancel.ThrowIfCancellationRequested();
+                while (pending.Count > workers) MergeOldest();
+                var copy = free.Take(cancel);
+                batch.CopyTo(copy);
+                pending.Enqueue(Task.Run(() =>
+                {
+                    var classifier = classifiers.TryTake(out var c) ? c : new ChildClassifier(plan);
+                    try
+                    {
+                        classifier.Classify(copy);
+                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits);
+                        partial.Add(copy, classifier);
+                        return partial;
+                    }
+                    finally
+                    {
+                        classifiers.Add(classifier);
+                        free.Add(copy);
+                    }
+                }, cancel));
+            }
+            while (pending.Count > 0) MergeOldest();
+        }
+        finally
+        {
+            try { Task.WaitAll(pending.ToArray()); } catch (AggregateException) { } // the first error is already on its way out
         }
         return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
     }
