@@ -30,8 +30,12 @@ public sealed class ProfileEstimator
     /// <summary>A score class: children of one age group with the same count and weighted score.</summary>
     private sealed record ScoreClass(int Group, int Count, double Score);
 
-    /// <summary>Creates the estimator.</summary>
-    public ProfileEstimator(AnalysisPlan plan, SurveyHistogram histogram, RatioEngine engine)
+    /// <summary>
+    /// Creates the estimator. With <paramref name="releaseHistogramEntries"/> the histogram's entry
+    /// lists are freed once copied (saves memory on large files; the histogram can then not be
+    /// estimated again).
+    /// </summary>
+    public ProfileEstimator(AnalysisPlan plan, SurveyHistogram histogram, RatioEngine engine, bool releaseHistogramEntries = false)
     {
         _plan = plan;
         _h = histogram;
@@ -44,6 +48,7 @@ public sealed class ProfileEstimator
             histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length).SortByUnit(_units, out var order);
         var cells = histogram.EntryCell;
         _cellOfRow = order.Select(r => cells[r]).ToArray();
+        if (releaseHistogramEntries) histogram.ReleaseEntries();
         _complete = new bool[_patterns.Length];
         _classOf = new int[_patterns.Length];
         var classIndex = new Dictionary<(int, int, double), int>();

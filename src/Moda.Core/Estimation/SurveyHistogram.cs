@@ -236,6 +236,22 @@ public sealed class SurveyHistogram
         Unassigned += other.Unassigned;
     }
 
+    /// <summary>
+    /// Frees the entry lists once an estimator holds its own copy (they are the bulk of the
+    /// histogram's memory on large files); patterns, cells, units and indicator totals stay.
+    /// </summary>
+    public void ReleaseEntries()
+    {
+        foreach (var list in new System.Collections.IList[] { EntryUnit, EntryCell, EntryPattern, EntryWeight, EntryWeight2, EntryCount })
+            list.Clear();
+        EntryUnit.TrimExcess();
+        EntryCell.TrimExcess();
+        EntryPattern.TrimExcess();
+        EntryWeight.TrimExcess();
+        EntryWeight2.TrimExcess();
+        EntryCount.TrimExcess();
+    }
+
     private void AddEntry(int unit, int cell, int pattern, double w, double w2, long n)
     {
         if (pattern >= 1 << 20 || cell >= 1 << 12)
