@@ -141,7 +141,12 @@ public sealed class ProfileEstimator
     {
         var dims = Bits(d.DimensionMask);
         var table = d.Rows.Length == _table.Length ? _table : _table.Subset(d.Rows);
-        var classes = ClassTable(table);
+        EntryTable classes = null!;
+        Dictionary<int, EntryTable> byDimension = null!, rateTables = null!;
+        Parallel.Invoke(                                   // three independent projections
+            () => classes = ClassTable(table),
+            () => byDimension = Tables(table, dims),
+            () => rateTables = RateTables(table, dims));
         var maxD = d.Groups.Max(g => _plan.Groups[g].DimensionCount);
         var cuts = CutoffsOf(d, maxD);
         long children = 0, excluded = 0;
@@ -152,8 +157,6 @@ public sealed class ProfileEstimator
             population += table.Weight[r];
             if (!_complete[table.Key[r]]) excluded += table.Count[r];
         }
-        var byDimension = Tables(table, dims);
-        var rateTables = RateTables(table, dims);
 
         NamedRate[] rates = [];
         IReadOnlyList<IndicatorRate> indicators = [];
