@@ -19,6 +19,11 @@ public static class NumberParser
     /// <summary>Parses <paramref name="s"/> (no surrounding spaces); false when it is not a finite number.</summary>
     public static bool TryParse(ReadOnlySpan<byte> s, out double value)
     {
+        if (s.Length == 1 && (uint)(s[0] - '0') <= 9)
+        {
+            value = s[0] - '0'; // a 0/1 flag: most cells of a deprivation file
+            return true;
+        }
         var i = 0;
         var negative = false;
         if (s.Length > 0 && (s[0] == (byte)'-' || s[0] == (byte)'+'))
