@@ -36,7 +36,7 @@ public static class HistogramBuilder
         {
             cancel.ThrowIfCancellationRequested();
             classifier.Classify(batch);
-            var partial = new SurveyHistogram(plan, reader.Path, rowUnits);
+            var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(batch.Count, 16));
             partial.Add(batch, classifier);
             total = Merge(total, partial);
             progress?.Report(total.Rows);
@@ -76,7 +76,7 @@ public static class HistogramBuilder
                     try
                     {
                         classifier.Classify(copy);
-                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits);
+                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(copy.Count, 16));
                         partial.Add(copy, classifier);
                         return partial;
                     }
@@ -133,7 +133,7 @@ public static class HistogramBuilder
                     {
                         reader.ReadChunk(chunks[i], batch);
                         classifier.Classify(batch);
-                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits);
+                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(batch.Count, 16));
                         partial.Add(batch, classifier);
                         partials[i] = partial;
                     }

@@ -39,9 +39,19 @@ public sealed class SurveyHistogram
     private int _run;
     private int _runUnit = -1, _runCell = -1;
 
-    /// <summary>Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own sampling unit (bootstrap without clusters).</summary>
-    public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false)
+    /// <summary>
+    /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
+    /// sampling unit (bootstrap without clusters); <paramref name="expectedEntries"/> pre-sizes the entry lists.
+    /// </summary>
+    public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false, int expectedEntries = 0)
     {
+        if (expectedEntries > 0)
+        {
+            // A chunk's partial histogram: size the entry lists once instead of doubling them.
+            EntryUnit.Capacity = EntryCell.Capacity = EntryPattern.Capacity = expectedEntries;
+            EntryWeight.Capacity = EntryWeight2.Capacity = expectedEntries;
+            EntryCount.Capacity = expectedEntries;
+        }
         _plan = plan;
         _file = file;
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
