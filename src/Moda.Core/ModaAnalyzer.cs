@@ -67,6 +67,7 @@ public sealed class ModaAnalysis
         var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path, reader.Variables);
         var histogram = HistogramBuilder.Build(reader, plan, options.Progress, options.Cancellation, options.Threads);
         timing?.Mark("read + classify + histogram");
+        if (histogram.Rows == 0) throw new ModaDataException(reader.Path, "the file has a header but no data rows");
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);
         var engine = new RatioEngine(design, v, options.BootstrapCounts);
