@@ -244,6 +244,8 @@ public sealed class CsvTableReader : IChunkedTableReader
         private readonly IReadOnlyList<ColumnRequest> _columns;
         private readonly int[] _fields;
         private readonly MissingCodes[] _missing;
+        private readonly bool[] _numeric;   // per slot, read once: the row loop makes no interface calls
+        private readonly int _fieldCount;
 
         public RowParser(CsvTableReader owner, IReadOnlyList<ColumnRequest> columns)
         {
@@ -251,6 +253,8 @@ public sealed class CsvTableReader : IChunkedTableReader
             _columns = columns;
             _fields = columns.Select(c => owner.FieldIndex(c.Name)).ToArray();
             _missing = columns.Select(c => new MissingCodes(c.MissingCodes)).ToArray();
+            _numeric = columns.Select(c => c.Kind == ColumnKind.Numeric).ToArray();
+            _fieldCount = owner.ColumnNames.Count;
         }
 
         public CategoryEncoder?[] Encoders(ColumnBatch batch) =>
@@ -258,15 +262,23 @@ public sealed class CsvTableReader : IChunkedTableReader
 
         public void Parse(CsvReader reader, ColumnBatch batch, CategoryEncoder?[] encoders, long line)
         {
-            if (reader.FieldCount != _owner.ColumnNames.Count)
-                throw new ModaDataException(_owner.Path, $"the record has {reader.FieldCount} fields but the header has {_owner.ColumnNames.Count}", line);
+            if (reader.FieldCount != _fieldCount)
+                throw new ModaDataException(_owner.Path, $"the record has {reader.FieldCount} fields but the header has {_fieldCount}", line);
             var row = batch.Count;
             batch.Lines[row] = line;
-            for (var slot = 0; slot < _fields.Length; slot++)
+            var fields = _fields;
+            var numbers = batch.Numbers;
+            for (var slot = 0; slot < fields.Length; slot++)
             {
-                var span = Trim(reader.GetSpan(_fields[slot]));
-                if (_columns[slot].Kind == ColumnKind.Numeric)
-                    batch.Numbers[slot]![row] = ParseNumber(span, _missing[slot], line, _columns[slot].Name);
+                var span = Trim(reader.GetSpan(fields[slot]));
+                if (_numeric[slot])
+                {
+                    // The common case first: a one-digit flag that is not a missing code.
+                    if (span.Length == 1 && (uint)(span[0] - '0') <= 9 && !_missing[slot].HasNumericCodes)
+                        numbers[slot]![row] = span[0] - '0';
+                    else
+                        numbers[slot]![row] = ParseNumber(span, _missing[slot], line, _columns[slot].Name);
+                }
                 else
                     batch.Codes[slot]![row] = _missing[slot].IsMissingText(span) ? -1 : encoders[slot]!.Encode(span);
             }

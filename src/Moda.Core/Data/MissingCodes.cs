@@ -21,7 +21,11 @@ internal sealed class MissingCodes
         _numbers = list
             .Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
             .Where(double.IsFinite).ToArray();
+        HasNumericCodes = _numbers.Length > 0 || _texts.Any(t => (uint)(t[0] - '0') <= 9);
     }
+
+    /// <summary>True when some code is a number (so a numeric cell must be compared with it).</summary>
+    public bool HasNumericCodes { get; }
 
     /// <summary>True for an empty cell or a cell equal to one of the codes.</summary>
     public bool IsMissingText(ReadOnlySpan<byte> cell)
