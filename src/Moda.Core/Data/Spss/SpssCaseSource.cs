@@ -21,11 +21,17 @@ internal sealed class SpssCaseSource : IDisposable
     private readonly byte[] _sysmis = new byte[8];
     private readonly ZlibBlocks? _zlib;
 
-    public SpssCaseSource(string path, SpssDictionary dict)
+    public SpssCaseSource(string path, SpssDictionary dict, CaseStart? start = null)
     {
         _dict = dict;
         _input = new BinaryInput(path) { BigEndian = dict.BigEndian };
-        _input.Position = dict.DataOffset;
+        _input.Position = start?.Position ?? dict.DataOffset;
+        if (start is { } at)
+        {
+            // Resume inside the bytecode: the command block being decoded and the next code in it.
+            at.Commands.CopyTo(_commands, 0);
+            _command = at.Command;
+        }
         if (dict.Zlib)
         {
             _zlib = new ZlibBlocks(_input);
@@ -34,6 +40,72 @@ internal sealed class SpssCaseSource : IDisposable
         else _data = _input.Stream;
         if (dict.BigEndian) BinaryPrimitives.WriteInt64BigEndian(_sysmis, BitConverter.DoubleToInt64Bits(-double.MaxValue));
         else BinaryPrimitives.WriteInt64LittleEndian(_sysmis, BitConverter.DoubleToInt64Bits(-double.MaxValue));
+    }
+
+    /// <summary>Where a case begins: the file position, and for bytecode the command block and next code.</summary>
+    internal sealed record CaseStart(long Position, byte[] Commands, int Command);
+
+    /// <summary>
+    /// The starts of cases 0, n, 2n, ... of an uncompressed or bytecode-compressed file (not zlib),
+    /// found by walking the command blocks without decoding values; and the number of cases.
+    /// </summary>
+    public static (List<CaseStart> Starts, long Cases) Scan(string path, SpssDictionary dict, int casesPerChunk)
+    {
+        var starts = new List<CaseStart> { new(dict.DataOffset, new byte[8], 8) };
+        using var input = new BinaryInput(path);
+        var length = input.Length;
+        var caseBytes = 8L * dict.CaseElements;
+        if (dict.Compression == 0)
+        {
+            var cases = dict.Cases >= 0 ? dict.Cases : (length - dict.DataOffset) / Math.Max(caseBytes, 1);
+            for (var c = (long)casesPerChunk; c < cases; c += casesPerChunk)
+                starts.Add(new CaseStart(dict.DataOffset + c * caseBytes, new byte[8], 8));
+            return (starts, cases);
+        }
+        // Walk the command blocks in a large buffer; raw values (code 253) are stepped over.
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 20];
+        long bufferStart = dict.DataOffset;
+        var filled = 0;
+        var at = 0;             // index in buffer of the next command block
+        long found = 0;
+        var elements = 0;
+        var block = new byte[8];
+        while (true)
+        {
+            if (at + 8 > filled)
+            {
+                // Refill from the next block on (raw values may have stepped past the buffer).
+                bufferStart += at;
+                at = 0;
+                filled = RandomAccess.Read(handle, buffer, bufferStart);
+                if (filled < 8) break;
+            }
+            var pos = bufferStart + at + 8;
+            buffer.AsSpan(at, 8).CopyTo(block);
+            at += 8;
+            var ended = false;
+            for (var i = 0; i < 8; i++)
+            {
+                var code = block[i];
+                if (code == 0) continue;
+                if (code == 252) { ended = true; break; }
+                if (elements == 0 && found > 0 && found % casesPerChunk == 0 && starts.Count * (long)casesPerChunk == found)
+                    starts.Add(new CaseStart(pos, (byte[])block.Clone(), i));
+                if (code == 253)
+                {
+                    at += 8;
+                    pos += 8;
+                }
+                if (++elements == dict.CaseElements)
+                {
+                    elements = 0;
+                    found++;
+                }
+            }
+            if (ended || (dict.Cases >= 0 && found >= dict.Cases)) break;
+        }
+        return (starts, dict.Cases >= 0 ? Math.Min(dict.Cases, found) : found);
     }
 
     private string Where => _zlib is { } z ? $"zlib block {z.Block + 1}" : $"byte offset {_consumedBefore + _bufferPos}";

@@ -8,9 +8,11 @@ namespace Moda.Data.Spss;
 /// read as categorical give their labels; text is decoded with the file's encoding (record 7.20,
 /// else the code page of 7.3).
 /// </summary>
-public sealed class SpssTableReader : ITableReader
+public sealed class SpssTableReader : IChunkedTableReader
 {
     private readonly SpssDictionary _dict;
+    private List<SpssCaseSource.CaseStart> _starts = [];
+    private long _scannedCases;
 
     /// <summary>Opens a file and reads its dictionary.</summary>
     public SpssTableReader(string path)
@@ -43,8 +45,7 @@ public sealed class SpssTableReader : ITableReader
     /// <inheritdoc />
     public IEnumerable<ColumnBatch> Read(IReadOnlyList<ColumnRequest> columns, int batchRows = 65536)
     {
-        var vars = columns.Select(c => _dict.Variables.FirstOrDefault(v => v.Name == c.Name)
-            ?? throw new ModaDataException(Path, $"no variable '{c.Name}'; the variables are: {string.Join(", ", ColumnNames)}", 0, c.Name)).ToArray();
+        var vars = Resolve(columns);
         var writers = columns.Select((c, i) => new SlotWriter(Path, c, vars[i].NumberLabels, vars[i].TextLabels)).ToArray();
         return ReadRows(columns, vars, writers, batchRows);
     }
@@ -54,8 +55,7 @@ public sealed class SpssTableReader : ITableReader
         var batch = new ColumnBatch(columns, batchRows);
         for (var s = 0; s < writers.Length; s++) writers[s].Bind(batch, s);
         var caseBytes = new byte[8 * _dict.CaseElements];
-        var text = new byte[Math.Max(8, vars.Select(v => v.Segments.Sum(s => Math.Min(s.Width, 255))).DefaultIfEmpty(8).Max())];
-        var big = _dict.BigEndian;
+        var text = TextBuffer(vars);
         using var source = new SpssCaseSource(Path, _dict);
         long observation = 0;
         while (_dict.Cases < 0 || observation < _dict.Cases)
@@ -67,42 +67,8 @@ public sealed class SpssTableReader : ITableReader
                 break;
             }
             observation++;
-            var row = batch.Count;
-            batch.Lines[row] = observation;
-            for (var s = 0; s < vars.Length; s++)
-            {
-                var v = vars[s];
-                if (v.IsNumeric)
-                {
-                    var cell = caseBytes.AsSpan(8 * v.Element, 8);
-                    var value = BitConverter.Int64BitsToDouble(big ? BinaryPrimitives.ReadInt64BigEndian(cell) : BinaryPrimitives.ReadInt64LittleEndian(cell));
-                    if (value == -double.MaxValue || !double.IsFinite(value) || v.IsUserMissing(value)) value = double.NaN;
-                    writers[s].PutNumber(batch, s, row, value);
-                }
-                else
-                {
-                    var n = 0;
-                    foreach (var (element, width) in v.Segments)
-                    {
-                        var take = Math.Min(width, 255);
-                        caseBytes.AsSpan(8 * element, take).CopyTo(text.AsSpan(n));
-                        n += take;
-                    }
-                    n = Math.Min(n, v.Width);
-                    try
-                    {
-                        if (v.MissingStrings.Count > 0 && v.MissingStrings.Contains(_dict.Encoding.GetString(text, 0, n).TrimEnd(' ')))
-                            writers[s].PutText(batch, s, row, "", observation);
-                        else
-                            writers[s].PutBytes(batch, s, row, text.AsSpan(0, n), _dict.Encoding, observation);
-                    }
-                    catch (System.Text.DecoderFallbackException)
-                    {
-                        throw new ModaDataException(Path, $"case {observation}: the text is not valid {_dict.EncodingName}", 0, v.Name);
-                    }
-                }
-            }
-            if (++batch.Count == batchRows)
+            FillRow(caseBytes, text, batch, vars, writers, observation);
+            if (batch.Count == batchRows)
             {
                 yield return batch;
                 batch.FirstRow += batch.Count;
@@ -111,6 +77,95 @@ public sealed class SpssTableReader : ITableReader
         }
         if (batch.Count > 0) yield return batch;
     }
+
+    // One case's requested variables into the batch's next row.
+    private void FillRow(byte[] caseBytes, byte[] text, ColumnBatch batch, SpssVariable[] vars, SlotWriter[] writers, long observation)
+    {
+        var big = _dict.BigEndian;
+        var row = batch.Count;
+        batch.Lines[row] = observation;
+        for (var s = 0; s < vars.Length; s++)
+        {
+            var v = vars[s];
+            if (v.IsNumeric)
+            {
+                var cell = caseBytes.AsSpan(8 * v.Element, 8);
+                var value = BitConverter.Int64BitsToDouble(big ? BinaryPrimitives.ReadInt64BigEndian(cell) : BinaryPrimitives.ReadInt64LittleEndian(cell));
+                if (value == -double.MaxValue || !double.IsFinite(value) || v.IsUserMissing(value)) value = double.NaN;
+                writers[s].PutNumber(batch, s, row, value);
+            }
+            else
+            {
+                var n = 0;
+                foreach (var (element, width) in v.Segments)
+                {
+                    var take = Math.Min(width, 255);
+                    caseBytes.AsSpan(8 * element, take).CopyTo(text.AsSpan(n));
+                    n += take;
+                }
+                n = Math.Min(n, v.Width);
+                try
+                {
+                    if (v.MissingStrings.Count > 0 && v.MissingStrings.Contains(_dict.Encoding.GetString(text, 0, n).TrimEnd(' ')))
+                        writers[s].PutText(batch, s, row, "", observation);
+                    else
+                        writers[s].PutBytes(batch, s, row, text.AsSpan(0, n), _dict.Encoding, observation);
+                }
+                catch (System.Text.DecoderFallbackException)
+                {
+                    throw new ModaDataException(Path, $"case {observation}: the text is not valid {_dict.EncodingName}", 0, v.Name);
+                }
+            }
+        }
+        batch.Count++;
+    }
+
+    /// <inheritdoc />
+    public bool CanReadChunks => !_dict.Zlib; // zlib blocks are read in order
+
+    /// <inheritdoc />
+    public IReadOnlyList<TableChunk> Chunks(int rowsPerChunk)
+    {
+        (_starts, _scannedCases) = SpssCaseSource.Scan(Path, _dict, rowsPerChunk);
+        var chunks = new List<TableChunk>();
+        for (var i = 0; i < _starts.Count && (long)i * rowsPerChunk < _scannedCases; i++)
+        {
+            var first = (long)i * rowsPerChunk;
+            var rows = (int)Math.Min(rowsPerChunk, _scannedCases - first);
+            chunks.Add(new TableChunk(i, _starts[i].Position, rows, first + 1, first));
+        }
+        return chunks;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>For this reader a chunk's <see cref="TableChunk.Length"/> is its number of cases.</remarks>
+    public void ReadChunk(TableChunk chunk, ColumnBatch batch)
+    {
+        var columns = batch.Requests;
+        var vars = Resolve(columns);
+        batch.ResetCategories();
+        batch.Count = 0;
+        batch.FirstRow = chunk.FirstRow;
+        var writers = columns.Select((c, i) => new SlotWriter(Path, c, vars[i].NumberLabels, vars[i].TextLabels)).ToArray();
+        for (var s = 0; s < writers.Length; s++) writers[s].Bind(batch, s);
+        var caseBytes = new byte[8 * _dict.CaseElements];
+        var text = TextBuffer(vars);
+        using var source = new SpssCaseSource(Path, _dict, _starts[chunk.Index]);
+        for (var r = 0; r < chunk.Length; r++)
+        {
+            var observation = chunk.FirstRow + r + 1;
+            if (!source.Next(caseBytes, observation))
+                throw new ModaDataException(Path, $"the data end after {observation - 1} cases; the header declares {_dict.Cases}");
+            FillRow(caseBytes, text, batch, vars, writers, observation);
+        }
+    }
+
+    private SpssVariable[] Resolve(IReadOnlyList<ColumnRequest> columns) =>
+        columns.Select(c => _dict.Variables.FirstOrDefault(v => v.Name == c.Name)
+            ?? throw new ModaDataException(Path, $"no variable '{c.Name}'; the variables are: {string.Join(", ", ColumnNames)}", 0, c.Name)).ToArray();
+
+    private static byte[] TextBuffer(SpssVariable[] vars) =>
+        new byte[Math.Max(8, vars.Select(v => v.Segments.Sum(s => Math.Min(s.Width, 255))).DefaultIfEmpty(8).Max())];
 
     /// <inheritdoc />
     public void Dispose() { }
