@@ -61,49 +61,30 @@ public sealed class ParquetTableReader : ITableReader
         using var stream = OpenStream();
         var fileLength = stream.Length;
         var reader = Guard(() => ParquetReader.CreateAsync(stream).GetAwaiter().GetResult());
+        // Read-ahead: row group g + 1 is decoded on another thread while the rows of g become
+        // batches. Decoding stays sequential (one row group at a time), so the reader is never
+        // used by two threads at once.
+        Task<DecodedGroup>? pending = null;
         try
         {
-            var numbers = new double[fields.Length][];
-            var texts = new string?[fields.Length][];
             long observation = 0;
+            pending = reader.RowGroupCount > 0 ? Task.Run(() => Decode(reader, 0, fields, fileLength)) : null;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
-                var group = g;
-                int rows = 0;
-                Guard(() =>
-                {
-                    using var rg = reader.OpenRowGroupReader(group);
-                    // Values are at least a bit each even when run-length encoded; a count far beyond
-                    // what the file could hold is a damaged footer, not a reason to allocate.
-                    if (rg.RowCount < 0 || rg.RowCount > Math.Min(int.MaxValue / 16, 64 * fileLength + 65536))
-                        throw new ModaDataException(Path, $"row group {group + 1} declares {rg.RowCount} rows, more than a file of {fileLength} bytes can hold");
-                    rows = (int)rg.RowCount;
-                    for (var s = 0; s < fields.Length; s++)
-                    {
-                        if (IsText(fields[s].ClrType))
-                        {
-                            if (texts[s] is null || texts[s].Length < rows) texts[s] = new string?[rows];
-                            rg.ReadAsync(fields[s], texts[s].AsMemory(0, rows)).GetAwaiter().GetResult();
-                        }
-                        else
-                        {
-                            if (numbers[s] is null || numbers[s].Length < rows) numbers[s] = new double[rows];
-                            ReadNumbers(rg, fields[s], numbers[s], rows);
-                        }
-                    }
-                    return 0;
-                });
-                for (var r = 0; r < rows; r++)
+                var current = pending!.GetAwaiter().GetResult();
+                var next = g + 1;
+                pending = next < reader.RowGroupCount ? Task.Run(() => Decode(reader, next, fields, fileLength)) : null;
+                for (var r = 0; r < current.Rows; r++)
                 {
                     observation++;
                     var row = batch.Count;
                     batch.Lines[row] = observation;
                     for (var s = 0; s < fields.Length; s++)
                     {
-                        if (IsText(fields[s].ClrType))
-                            writers[s].PutText(batch, s, row, texts[s][r] ?? "", observation);
+                        if (current.Texts[s] is { } text)
+                            writers[s].PutText(batch, s, row, text[r] ?? "", observation);
                         else
-                            writers[s].PutNumber(batch, s, row, numbers[s][r]);
+                            writers[s].PutNumber(batch, s, row, current.Numbers[s]![r]);
                     }
                     if (++batch.Count == batchRows)
                     {
@@ -117,9 +98,39 @@ public sealed class ParquetTableReader : ITableReader
         }
         finally
         {
+            try { pending?.Wait(); } catch (AggregateException) { } // a stopped read leaves no decode running
             reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
+
+    // The requested columns of one row group.
+    private sealed record DecodedGroup(int Rows, double[]?[] Numbers, string?[]?[] Texts);
+
+    private DecodedGroup Decode(ParquetReader reader, int group, DataField[] fields, long fileLength) => Guard(() =>
+    {
+        using var rg = reader.OpenRowGroupReader(group);
+        // Values are at least a bit each even when run-length encoded; a count far beyond
+        // what the file could hold is a damaged footer, not a reason to allocate.
+        if (rg.RowCount < 0 || rg.RowCount > Math.Min(int.MaxValue / 16, 64 * fileLength + 65536))
+            throw new ModaDataException(Path, $"row group {group + 1} declares {rg.RowCount} rows, more than a file of {fileLength} bytes can hold");
+        var rows = (int)rg.RowCount;
+        var numbers = new double[]?[fields.Length];
+        var texts = new string?[]?[fields.Length];
+        for (var s = 0; s < fields.Length; s++)
+        {
+            if (IsText(fields[s].ClrType))
+            {
+                texts[s] = new string?[rows];
+                rg.ReadAsync(fields[s], texts[s].AsMemory()).GetAwaiter().GetResult();
+            }
+            else
+            {
+                numbers[s] = new double[rows];
+                ReadNumbers(rg, fields[s], numbers[s]!, rows);
+            }
+        }
+        return new DecodedGroup(rows, numbers, texts);
+    });
 
     private static void ReadNumbers(ParquetRowGroupReader rg, DataField field, double[] destination, int rows)
     {
