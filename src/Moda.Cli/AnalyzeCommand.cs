@@ -22,11 +22,12 @@ internal static class AnalyzeCommand
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file (atomically) instead of standard output; its extension sets the format when --format is absent" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or notes on standard error" };
+        var contrast = new Option<string[]>("--contrast") { Description = "A difference between two subgroups, as column:a:b (e.g. residence:rural:urban); the column is added to the breakdowns (repeatable)" };
         var threads = new Option<int?>("--threads") { Description = "Threads that parse the data (default: one per core); results are identical for any number" };
 
         var command = new Command("analyze", "Compute the MODA profile: rates, overlaps, H, A, M0 for every cut-off, breakdowns, with standard errors")
         {
-            data, config, k, by, format, output, quiet, threads,
+            data, config, k, by, format, output, quiet, threads, contrast,
         };
         command.SetAction(parse => ModaCli.Guard(stderr, () =>
         {
@@ -40,6 +41,16 @@ internal static class AnalyzeCommand
             if (parse.GetValue(threads) is < 1) throw new UsageException("--threads must be 1 or more");
 
             var (spec, configName) = LoadSpec(dataFile, parse.GetValue(config), stderr, isQuiet);
+            var contrasts = (parse.GetValue(contrast) ?? []).Select(ParseContrast).ToArray();
+            if (contrasts.Length > 0)
+            {
+                spec = spec with
+                {
+                    GroupBy = spec.GroupBy.Concat(contrasts.Select(c => c.Column)).Distinct(StringComparer.Ordinal).ToArray(),
+                    Contrasts = [.. spec.Contrasts, .. contrasts],
+                };
+                SpecValidator.Validate(spec);
+            }
             var options = new AnalysisOptions
             {
                 GroupBy = parse.GetValue(by) ?? [],
@@ -90,6 +101,15 @@ internal static class AnalyzeCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static ContrastSpec ParseContrast(string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length != 3 || parts.Any(string.IsNullOrWhiteSpace))
+            throw new UsageException($"--contrast '{text}': write column:a:b, e.g. residence:rural:urban");
+        if (parts[1] == parts[2]) throw new UsageException($"--contrast '{text}': the two values must differ");
+        return new ContrastSpec(parts[0], parts[1], parts[2]);
     }
 
     private static (ModaSpec Spec, string Name) LoadSpec(string dataFile, string? configPath, TextWriter stderr, bool quiet)

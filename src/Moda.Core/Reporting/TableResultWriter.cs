@@ -83,7 +83,8 @@ public static class TableResultWriter
         {
             t = new Table("k", "H diff (pp)", "SE", "95% CI", "M0 diff", "SE", "95% CI");
             foreach (var k in c.Cutoffs)
-                t.Add(k.K.ToString(CultureInfo.InvariantCulture), Pct(k.H.Value), Pct(k.H.Se), Ci(k.H),
+                t.Add(k.K.ToString(CultureInfo.InvariantCulture), Pct(k.H.Value), Pct(k.H.Se),
+                    double.IsFinite(k.H.CiLow) ? $"{Pct(k.H.CiLow)} to {Pct(k.H.CiHigh)}" : "-",
                     F(k.M0.Value, "0.0000"), F(k.M0.Se, "0.0000"),
                     double.IsFinite(k.M0.CiLow) ? $"{F(k.M0.CiLow, "0.0000")} to {F(k.M0.CiHigh, "0.0000")}" : "-");
             t.Write(w, $"{c.Column}: {c.A} minus {c.B}");
