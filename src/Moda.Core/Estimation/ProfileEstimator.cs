@@ -97,14 +97,21 @@ public sealed class ProfileEstimator
         return Difference(d, column, valueA, valueB, k, measure);
     }
 
-    private Results.Estimate Difference(Domain d, string column, string valueA, string valueB, int k, string measure)
+    private Results.Estimate Difference(Domain d, string column, string valueA, string valueB, int k, string measure) =>
+        Difference(SubgroupClasses(d, column, valueA), SubgroupClasses(d, column, valueB), CountCut(k, d), measure);
+
+    // The children of one value of a breakdown column within a domain, by score class (empty for a value no child has).
+    private EntryTable SubgroupClasses(Domain d, string column, string value)
     {
         var b = _plan.GroupByNames.ToList().IndexOf(column);
         if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
         var dict = _h.GroupByDictionaries[b];
-        int Code(string v) => v == "(missing)" ? -1 : dict?.Find(v) is int c and >= 0 ? c : -2; // -2: a value no child has: an empty subgroup
-        EntryTable Sub(int code) => ClassTable(_table.Subset(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray()));
-        var cut = CountCut(k, d);
+        var code = value == "(missing)" ? -1 : dict?.Find(value) is int c and >= 0 ? c : -2;
+        return ClassTable(_table.Subset(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray()));
+    }
+
+    private Results.Estimate Difference(EntryTable a, EntryTable b, Cut cut, string measure)
+    {
         var intensity = ByClass(c => cut.Identified[c] * _classes[c].Score);
         var (y, x) = measure switch
         {
@@ -113,7 +120,17 @@ public sealed class ProfileEstimator
             "A" => (intensity, cut.Identified),
             _ => throw new ArgumentException($"measure must be H, A or M0, not '{measure}'", nameof(measure)),
         };
-        return Engine.Difference(Sub(Code(valueA)), y, x, Sub(Code(valueB)), y, x);
+        return Engine.Difference(a, y, x, b, y, x);
+    }
+
+    // A configured contrast at every count cut-off: the two subgroups are projected once.
+    private ContrastResult Contrast(Domain d, Configuration.ContrastSpec c, List<Cut> cuts)
+    {
+        var a = SubgroupClasses(d, c.Column, c.A);
+        var b = SubgroupClasses(d, c.Column, c.B);
+        return new ContrastResult(c.Column, c.A, c.B, cuts.Where(x => x.K is not null)
+            .Select(x => new ContrastCutoff(x.K!.Value, Difference(a, b, x, "H"), Difference(a, b, x, "A"), Difference(a, b, x, "M0")))
+            .ToArray());
     }
 
     // An age group, or the pooled group: the histogram rows of its children and its dimensions.
@@ -177,11 +194,7 @@ public sealed class ProfileEstimator
             () => overlap = Overlap(table, dims),
             () => breakdowns = Breakdowns(d, dims, cuts, classes),
             () => monetary = _plan.Monetary is null ? null : Monetary(table, d, cuts, maxD),
-            () => contrasts = _plan.Spec.Contrasts.Select(c => new ContrastResult(c.Column, c.A, c.B,
-                cuts.Where(x => x.K is not null).Select(x => new ContrastCutoff(x.K!.Value,
-                    Difference(d, c.Column, c.A, c.B, x.K.Value, "H"),
-                    Difference(d, c.Column, c.A, c.B, x.K.Value, "A"),
-                    Difference(d, c.Column, c.A, c.B, x.K.Value, "M0"))).ToArray())).ToArray());
+            () => contrasts = _plan.Spec.Contrasts.Select(c => Contrast(d, c, cuts)).ToArray());
 
         return new GroupResult
         {
