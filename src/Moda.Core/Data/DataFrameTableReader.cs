@@ -39,7 +39,7 @@ public sealed class DataFrameTableReader(DataFrame frame, string name = "DataFra
                     if (columns[slot].Kind == ColumnKind.Numeric)
                         batch.Numbers[slot]![r] = Number(value, missing[slot], start + r, columns[slot].Name);
                     else
-                        batch.Codes[slot]![r] = Text(value) is { } text && !missing[slot].IsMissingText(System.Text.Encoding.UTF8.GetBytes(text))
+                        batch.Codes[slot]![r] = Text(value) is { } text && !missing[slot].IsMissingText(text.AsSpan())
                             ? encoders[slot]!.Dictionary.GetOrAdd(text) : -1;
                 }
             }
@@ -57,7 +57,7 @@ public sealed class DataFrameTableReader(DataFrame frame, string name = "DataFra
             case null:
                 return double.NaN;
             case string s:
-                if (missing.IsMissingText(System.Text.Encoding.UTF8.GetBytes(s.Trim()))) return double.NaN;
+                if (missing.IsMissingText(s.AsSpan().Trim())) return double.NaN;
                 if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
                     return missing.IsMissingNumber(parsed) ? double.NaN : parsed;
                 throw new ModaDataException(Path, $"'{s}' is not a number", row + 1, column);

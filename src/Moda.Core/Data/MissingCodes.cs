@@ -10,6 +10,7 @@ namespace Moda.Data;
 internal sealed class MissingCodes
 {
     private readonly byte[][] _texts;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _textLookup;
     private readonly double[] _numbers;
     private readonly bool[] _firstBytes = new bool[256]; // first bytes of the codes: most cells are rejected at once
 
@@ -17,6 +18,7 @@ internal sealed class MissingCodes
     {
         var list = codes.Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         _texts = list.Select(Encoding.UTF8.GetBytes).ToArray();
+        _textLookup = new HashSet<string>(list, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var t in _texts) _firstBytes[t[0]] = true;
         _numbers = list
             .Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
@@ -36,6 +38,9 @@ internal sealed class MissingCodes
             if (cell.SequenceEqual(t)) return true;
         return false;
     }
+
+    /// <summary>True for empty text or text equal to one of the codes (for readers that decode text first).</summary>
+    public bool IsMissingText(ReadOnlySpan<char> cell) => cell.IsEmpty || _textLookup.Contains(cell);
 
     /// <summary>True for a number equal to one of the numeric codes.</summary>
     public bool IsMissingNumber(double value)

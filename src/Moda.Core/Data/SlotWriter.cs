@@ -14,9 +14,7 @@ internal sealed class SlotWriter
 {
     private readonly string _path;
     private readonly ColumnRequest _request;
-    private readonly HashSet<string> _missingTexts;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _missingLookup;
-    private readonly double[] _missingNumbers;
+    private readonly MissingCodes _missing;
     private readonly IReadOnlyDictionary<double, string>? _numberLabels;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>? _textLabels;
     private readonly Dictionary<double, int> _numberCodes = [];
@@ -28,11 +26,7 @@ internal sealed class SlotWriter
     {
         _path = path;
         _request = request;
-        _missingTexts = new HashSet<string>(request.MissingCodes.Where(c => c.Length > 0), StringComparer.Ordinal);
-        _missingLookup = _missingTexts.GetAlternateLookup<ReadOnlySpan<char>>();
-        _missingNumbers = request.MissingCodes
-            .Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
-            .Where(double.IsFinite).Distinct().ToArray();
+        _missing = new MissingCodes(request.MissingCodes);
         _numberLabels = numberLabels is { Count: > 0 } ? numberLabels : null;
         if (textLabels is { Count: > 0 })
             _textLabels = new Dictionary<string, string>(textLabels, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
@@ -50,7 +44,7 @@ internal sealed class SlotWriter
     {
         if (_request.Kind == ColumnKind.Numeric)
         {
-            batch.Numbers[slot]![row] = double.IsNaN(value) || IsMissingNumber(value) ? double.NaN : value;
+            batch.Numbers[slot]![row] = double.IsNaN(value) || _missing.IsMissingNumber(value) ? double.NaN : value;
             return;
         }
         if (double.IsNaN(value))
@@ -68,11 +62,11 @@ internal sealed class SlotWriter
 
     private int NewNumberCode(double value)
     {
-        if (IsMissingNumber(value)) return -1;
+        if (_missing.IsMissingNumber(value)) return -1;
         if (_numberLabels is not null && _numberLabels.TryGetValue(value, out var label))
-            return _missingTexts.Contains(label) ? -1 : _dict!.GetOrAdd(label, value);
+            return IsMissingLabel(label) ? -1 : _dict!.GetOrAdd(label, value);
         var text = value.ToString(CultureInfo.InvariantCulture);
-        if (_missingTexts.Contains(text)) return -1;
+        if (_missing.IsMissingText(text)) return -1;
         return _numberLabels is not null ? _dict!.GetOrAdd(text, value) : _dict!.GetOrAdd(text);
     }
 
@@ -80,7 +74,7 @@ internal sealed class SlotWriter
     public void PutText(ColumnBatch batch, int slot, int row, ReadOnlySpan<char> text, long observation)
     {
         text = text.Trim(" \t\0");
-        var missing = text.IsEmpty || _missingLookup.Contains(text);
+        var missing = _missing.IsMissingText(text);
         if (_request.Kind == ColumnKind.Numeric)
         {
             if (missing)
@@ -90,7 +84,7 @@ internal sealed class SlotWriter
             }
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
             {
-                batch.Numbers[slot]![row] = IsMissingNumber(v) ? double.NaN : v;
+                batch.Numbers[slot]![row] = _missing.IsMissingNumber(v) ? double.NaN : v;
                 return;
             }
             throw new ModaDataException(_path,
@@ -104,7 +98,7 @@ internal sealed class SlotWriter
         }
         if (_textLabels is { } labels && labels.TryGetValue(text, out var label))
         {
-            batch.Codes[slot]![row] = _missingTexts.Contains(label) ? -1 : _dict!.GetOrAdd(label);
+            batch.Codes[slot]![row] = IsMissingLabel(label) ? -1 : _dict!.GetOrAdd(label);
             return;
         }
         batch.Codes[slot]![row] = _dict!.GetOrAdd(text);
@@ -129,12 +123,8 @@ internal sealed class SlotWriter
         PutText(batch, slot, row, _chars.AsSpan(0, n), observation);
     }
 
-    private bool IsMissingNumber(double value)
-    {
-        foreach (var m in _missingNumbers)
-            if (value == m) return true;
-        return false;
-    }
+    // A label listed as a missing code (an empty label is just an empty label).
+    private bool IsMissingLabel(string label) => label.Length > 0 && _missing.IsMissingText(label);
 
     /// <summary>A float as the decimal it displays as (so 0.1f reads as 0.1, like the same value written to CSV).</summary>
     public static double FromFloat(float f)
