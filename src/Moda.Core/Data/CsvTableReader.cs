@@ -210,26 +210,26 @@ public sealed class CsvTableReader : IChunkedTableReader
         }
         catch (Exception e) when (e is CsvFormatException or IOException or DecoderFallbackException)
         {
-            return Guard<bool>(() => throw e, reader, lineOffset);
+            throw ToDataError(e, reader, lineOffset);
         }
     }
 
-    private T Guard<T>(Func<T> read, CsvReader reader, long lineOffset = 0)
+    private T Guard<T>(Func<T> read, CsvReader reader)
     {
         try
         {
             return read();
         }
-        catch (CsvFormatException e)
+        catch (Exception e) when (e is CsvFormatException or IOException or DecoderFallbackException)
         {
-            var line = lineOffset + (e.LineNumber > 0 ? e.LineNumber : reader.LineNumber);
-            throw new ModaDataException(Path, $"malformed CSV: {FirstSentence(e.Message)}", line, inner: e);
-        }
-        catch (Exception e) when (e is IOException or DecoderFallbackException)
-        {
-            throw new ModaDataException(Path, $"cannot read the file: {e.Message}", lineOffset + reader.LineNumber, inner: e);
+            throw ToDataError(e, reader, 0);
         }
     }
+
+    // CsvHelper's and the file system's errors as the project's data error, with the file's line.
+    private ModaDataException ToDataError(Exception e, CsvReader reader, long lineOffset) => e is CsvFormatException f
+        ? new ModaDataException(Path, $"malformed CSV: {FirstSentence(f.Message)}", lineOffset + (f.LineNumber > 0 ? f.LineNumber : reader.LineNumber), inner: e)
+        : new ModaDataException(Path, $"cannot read the file: {e.Message}", lineOffset + reader.LineNumber, inner: e);
 
     private static string FirstSentence(string message)
     {
