@@ -24,7 +24,9 @@ public sealed class SurveyDesign
         StratumCount = histogram.StratumCount;
         UnitsArePsus = histogram.UnitsArePsus;
         StratumNames = histogram.StratumCodes.Select(c => c < 0 ? "(all)" : histogram.StratumDictionary![c]).ToArray();
-        UnitLabels = histogram.UnitPsu.Select(c => histogram.ClusterDictionary is { } d && c >= 0 ? d[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var psus = histogram.UnitPsu.ToArray();
+        var clusters = histogram.ClusterDictionary;
+        _labels = new Lazy<string[]>(() => psus.Select(c => clusters is { } d && c >= 0 ? d[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         Psus = new long[StratumCount];
         if (UnitsArePsus) foreach (var s in UnitStratum) Psus[s]++;
         else for (var h = 0; h < StratumCount; h++) Psus[h] = histogram.StratumChildren[h];
@@ -74,7 +76,9 @@ public sealed class SurveyDesign
     public int StratumCount { get; }
 
     /// <summary>The PSU value of each unit (the row number when rows are units).</summary>
-    public string[] UnitLabels { get; }
+    public string[] UnitLabels => _labels.Value; // made on first use: only replayed bootstrap draws need them
+
+    private readonly Lazy<string[]> _labels;
 
     /// <summary>Stratum names (the stratum column's values).</summary>
     public string[] StratumNames { get; }
