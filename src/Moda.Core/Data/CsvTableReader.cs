@@ -228,13 +228,17 @@ public sealed class CsvTableReader : IChunkedTableReader
 
     // CsvHelper's and the file system's errors as the project's data error, with the file's line.
     private ModaDataException ToDataError(Exception e, CsvReader reader, long lineOffset) => e is CsvFormatException f
-        ? new ModaDataException(Path, $"malformed CSV: {FirstSentence(f.Message)}", lineOffset + (f.LineNumber > 0 ? f.LineNumber : reader.LineNumber), inner: e)
+        ? new ModaDataException(Path, $"malformed CSV: {Reason(f.Message)}", lineOffset + (f.LineNumber > 0 ? f.LineNumber : reader.LineNumber), inner: e)
         : new ModaDataException(Path, $"cannot read the file: {e.Message}", lineOffset + reader.LineNumber, inner: e);
 
-    private static string FirstSentence(string message)
+    // CsvHelper's message without its own position (record, line, byte offset), which counts
+    // from the start of the chunk it parsed; the error carries the file's line instead.
+    private static string Reason(string message)
     {
-        var cut = message.IndexOf(" (record", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var m = System.Text.RegularExpressions.Regex.Replace(message, @"^Malformed CSV in record \d+ \(line \d+\):\s*", "");
+        m = System.Text.RegularExpressions.Regex.Replace(m, @"^Record \d+ \(line \d+\)", "the record");
+        m = System.Text.RegularExpressions.Regex.Replace(m, @"\s*\((record \d+, )?byte offset \d+\)", "");
+        return m.TrimEnd('.');
     }
 
     // Turns the requested fields of the current record into the batch's next row.
