@@ -2,12 +2,12 @@
 # End-to-end timing of `moda analyze FILE --format json --out /tmp/x.json` on the generator's
 # 1M- and 10M-child default-layout files (made once, cached in benchmarks/data/, git-ignored).
 #
-#   benchmarks/e2e.sh                      # everything: 1M and 10M, JIT and ReadyToRun builds
+#   benchmarks/e2e.sh                      # everything: 1M and 10M, JIT, ReadyToRun and Native AOT builds
 #   SIZES=1m RUNS=5 benchmarks/e2e.sh      # only the 1M file, 5 timed runs
 #
 # Environment: SIZES (default "1m 10m"), RUNS (timed runs; default 10 for 1m, 5 for 10m),
 # WARMUP (default 2), RSS_RUNS (runs under /usr/bin/time -v; default 3), R2R=0 to skip the
-# ReadyToRun publish, OUT (default /tmp/x.json).
+# ReadyToRun publish, AOT=0 to skip the Native AOT publish, OUT (default /tmp/x.json).
 #
 # Times with hyperfine when installed (apt-get install -y hyperfine), else a loop reporting the
 # median and min–max; peak RSS with GNU time (apt-get install -y time). Prints MB/s and
@@ -21,11 +21,14 @@ SIZES=${SIZES:-"1m 10m"}
 WARMUP=${WARMUP:-2}
 RSS_RUNS=${RSS_RUNS:-3}
 R2R=${R2R:-1}
+AOT=${AOT:-1}
 OUT=${OUT:-/tmp/x.json}
 DATA=benchmarks/data
 JIT_BIN=src/Moda.Cli/bin/Release/net10.0/moda
 R2R_DIR=benchmarks/bin/moda-r2r
 R2R_BIN=$R2R_DIR/moda
+AOT_DIR=benchmarks/bin/moda-aot
+AOT_BIN=$AOT_DIR/moda
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 rows_of() { case $1 in 1m) echo 1000000 ;; 10m) echo 10000000 ;; *) echo "unknown size '$1' (use 1m or 10m)" >&2; exit 2 ;; esac; }
@@ -62,6 +65,16 @@ if [ "$R2R" = 1 ]; then
     variants+=("r2r:$R2R_BIN")
   else
     echo "ReadyToRun publish failed (offline without the crossgen/runtime packs?); timing the JIT build only:"
+    tail -5 /tmp/moda-e2e-publish.log
+  fi
+fi
+if [ "$AOT" = 1 ]; then
+  if dotnet publish src/Moda.Cli -c Release -r linux-x64 -p:PublishAot=true \
+       -o "$AOT_DIR" -v quiet -nologo > /tmp/moda-e2e-publish.log 2>&1 && [ -x "$AOT_BIN" ]; then
+    echo "Native AOT publish: $AOT_BIN"
+    variants+=("aot:$AOT_BIN")
+  else
+    echo "Native AOT publish failed (needs the ILCompiler packages and clang):"
     tail -5 /tmp/moda-e2e-publish.log
   fi
 fi

@@ -31,7 +31,8 @@ internal static class ConfigurationProposal
         var groupBy = vars.Where(v => !design.Contains(v.Info.Name) && v.Labels.Count is >= 2 and <= 20 && !binary.Contains(v)).Select(v => v.Info.Name).Take(3).ToArray();
 
         var sb = new StringBuilder();
-        string J(string s) => JsonSerializer.Serialize(s);
+        // A JSON string literal (JsonEncodedText: the serializer's escaping without its reflection, so AOT-safe).
+        string J(string s) => "\"" + JsonEncodedText.Encode(s).Value + "\"";
         sb.AppendLine("{");
         sb.AppendLine($"  // Proposed by `moda init --from {Path.GetFileName(d.File)}` ({d.Format}, {d.Rows.ToString("N0", CultureInfo.InvariantCulture)} rows). A starting point:");
         sb.AppendLine("  // check every guess, then write each indicator's rule (see `moda describe` for the counts).");
