@@ -22,6 +22,7 @@ public sealed class SurveyHistogram
     private readonly Dictionary<UInt128, int> _wideIndex = [];
     private readonly Dictionary<ulong, int> _cellIndex = [];
     private readonly LongIntMap _entries = new(1 << 16);
+    private readonly LongIntMap _runs = new();      // (unit, cell) pairs met so far
     private int[] _stratumOfCode = [];              // stratum category code → stratum index + 1
     private int[] _unitOfPsu = [];                  // PSU category code → unit + 1 (nested ids)
     private readonly Dictionary<(int Stratum, int Psu), int> _unitOfPair = []; // PSU codes reused across strata
@@ -38,6 +39,7 @@ public sealed class SurveyHistogram
     private int[] _entryOfPattern = [];
     private int _run;
     private int _runUnit = -1, _runCell = -1;
+    private bool _runIsFirst;
 
     /// <summary>
     /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
@@ -273,6 +275,10 @@ public sealed class SurveyHistogram
             _runUnit = unit;
             _runCell = cell;
             _run++;
+            // The first run of a (unit, cell) makes new entries without the hash table: in a file
+            // sorted by PSU that is every run. A (unit, cell) met again (an unsorted file) looks
+            // its entries up; those of its first run then appear twice, which estimators sum.
+            _runs.GetOrAdd(((long)unit << 32) | (uint)cell, 0, out _runIsFirst);
         }
         if (pattern >= _entryStamp.Length)
         {
@@ -285,8 +291,16 @@ public sealed class SurveyHistogram
         if (_entryStamp[pattern] == _run) entry = _entryOfPattern[pattern];
         else
         {
-            var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
-            entry = _entries.GetOrAdd(key, EntryUnit.Count, out added);
+            if (_runIsFirst)
+            {
+                entry = EntryUnit.Count;
+                added = true;
+            }
+            else
+            {
+                var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
+                entry = _entries.GetOrAdd(key, EntryUnit.Count, out added);
+            }
             _entryStamp[pattern] = _run;
             _entryOfPattern[pattern] = entry;
         }
