@@ -120,4 +120,25 @@ public class CsvFormatTests
         using var reader = TableReaders.Open(file);
         Assert.Equal(["id", "age", "county"], reader.ColumnNames);
     }
+
+    // A chunk of only blank lines is an empty batch; a worker whose first batch it was failed
+    // with an internal error (IndexOutOfRangeException) before the classifier sized its buffers.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TrailingBlankLinesPastAChunkAreSkipped(int threads)
+    {
+        const string config = """
+            { "k": 1, "dimensions": [ { "name": "a", "indicators": [ { "name": "ia", "column": "x", "deprivedIf": "== 1" } ] } ] }
+            """;
+        var rows = Moda.Estimation.HistogramBuilder.RowsPerChunk;
+        var text = new StringBuilder("x\n");
+        for (var r = 0; r < rows; r++) text.Append(r % 4 == 0 ? "1\n" : "0\n");
+        text.Append("\n\n\n\n\n");
+        using var dir = new TempDirectory();
+        var file = dir.Write("data.csv", text.ToString());
+        var results = ModaAnalyzer.Analyze(file, SpecReader.Read(config), new AnalysisOptions { Threads = threads });
+        Assert.Equal(rows, results.Input.Rows);
+        Approx.Equal(0.25, results.AgeGroups.Single().Rate("a"));
+    }
 }
