@@ -90,16 +90,15 @@ public sealed class RatioEngine
         return Finish(ratio, total);
     }
 
-    /// <summary>The base of a family of shares: children with x = 1 (x is 0/1 by key).</summary>
-    public ShareBase Base(EntryTable t, ReadOnlySpan<double> x)
+    /// <summary>The base of a family of shares: the children of the table rows <paramref name="rows"/>.</summary>
+    public ShareBase Base(EntryTable t, ReadOnlySpan<int> rows)
     {
         var units = new double[Design.UnitCount];
-        Totals(t, x, units);
+        foreach (var r in rows) units[t.Unit[r]] += t.Weight[r];
         var total = Sum(units);
         var squares = new double[Design.StratumCount];
         if (ChildIsPsu)
-            for (var r = 0; r < t.Length; r++)
-                if (x[t.Key[r]] != 0) squares[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
+            foreach (var r in rows) squares[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
         return new ShareBase(units, total, squares);
     }
 
@@ -132,6 +131,24 @@ public sealed class RatioEngine
         // Σ w²(y − R x)² = (1 − 2R) Σ w² y + R² Σ w² x for 0/1 y ≤ x.
         for (var h = 0; h < _q.Length; h++)
             _q[h] = ((1 - 2 * ratio) * y2Strata[h] + ratio * ratio * x2Strata[h]) / (total * total);
+        return Finish(ratio, total);
+    }
+
+    /// <summary>
+    /// The ratio Σ y / Σ x of per-unit totals computed by the caller. <paramref name="squares"/> is
+    /// asked only when each child is its own PSU: it adds Σ scale·w²(y − R x)² per stratum into q.
+    /// </summary>
+    public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits, SquaresOf squares)
+    {
+        yUnits.CopyTo(_y);
+        xUnits.CopyTo(_x);
+        var total = Sum(_x);
+        var ratio = Sum(_y) / total;
+        if (ChildIsPsu && total > 0)
+        {
+            Array.Clear(_q);
+            squares(ratio, 1 / (total * total), _q);
+        }
         return Finish(ratio, total);
     }
 
@@ -264,6 +281,9 @@ public sealed class RatioEngine
         return s;
     }
 }
+
+/// <summary>Adds Σ scale·w²(y − R x)² of a figure's children per stratum into q (see <see cref="RatioEngine.Ratio(ReadOnlySpan{double}, ReadOnlySpan{double}, SquaresOf)"/>).</summary>
+public delegate void SquaresOf(double ratio, double scale, double[] q);
 
 /// <summary>Per-unit totals, grand total and per-stratum Σ w² of the base of a family of shares.</summary>
 public sealed record ShareBase(double[] Units, double Total, double[] Squares);
