@@ -52,8 +52,13 @@ public sealed partial class ProfileEstimator
         // Rows ordered by unit, so every projection sums one unit at a time.
         _table = new EntryTable(histogram.EntryUnit.ToArray(), histogram.EntryPattern.ToArray(), histogram.EntryWeight.ToArray(),
             histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length).SortByUnit(_units, out var order);
-        var cells = histogram.EntryCell;
-        _cellOfRow = order.Select(r => cells[r]).ToArray();
+        _cellOfRow = histogram.EntryCell.ToArray();
+        if (order is not null)
+        {
+            var cells = _cellOfRow;
+            _cellOfRow = new int[order.Length];
+            for (var r = 0; r < order.Length; r++) _cellOfRow[r] = cells[order[r]];
+        }
         if (releaseHistogramEntries) histogram.ReleaseEntries();
         _complete = new bool[_patterns.Length];
         _classOf = new int[_patterns.Length];
@@ -146,11 +151,15 @@ public sealed partial class ProfileEstimator
     {
         var domains = new List<Domain>();
         var groups = _plan.Groups;
-        var rowsByGroup = new List<int>[groups.Count];
-        for (var g = 0; g < groups.Count; g++) rowsByGroup[g] = [];
-        for (var r = 0; r < _table.Length; r++) rowsByGroup[_patterns[_table.Key[r]].Group].Add(r);
+        var groupOf = new int[_table.Length];
+        var rowsByGroup = new int[groups.Count][];
+        var filled = new int[groups.Count];
+        for (var r = 0; r < _table.Length; r++) filled[groupOf[r] = _patterns[_table.Key[r]].Group]++;
+        for (var g = 0; g < groups.Count; g++) rowsByGroup[g] = new int[filled[g]];
+        Array.Clear(filled);
+        for (var r = 0; r < _table.Length; r++) rowsByGroup[groupOf[r]][filled[groupOf[r]]++] = r;
         for (var g = 0; g < groups.Count; g++)
-            domains.Add(new Domain(groups[g].Name, [g], rowsByGroup[g].ToArray(), groups[g].DimensionMask));
+            domains.Add(new Domain(groups[g].Name, [g], rowsByGroup[g], groups[g].DimensionMask));
         if (_plan.HasAgeGroups)
             domains.Add(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), Enumerable.Range(0, _table.Length).ToArray(),
                 groups.Aggregate(0u, (m, g) => m | g.DimensionMask)));
@@ -193,7 +202,7 @@ public sealed partial class ProfileEstimator
             () => indicators = IndicatorRates(d, dims, dimensionRates),
             () => distribution = Distribution(classes, maxD),
             () => cutoffs = Cutoffs(classes, cuts, dims),
-            () => overlap = Overlap(rows, dims),
+            () => overlap = Overlap(rows, dims, classes),
             () => breakdowns = Breakdowns(d, dims, deprivedBits, cuts, classes),
             () => monetary = _plan.Monetary is null ? null : Monetary(rows, d, cuts, maxD),
             () => contrasts = _plan.Spec.Contrasts.Select(c => Contrast(d, c, cuts)).ToArray());
@@ -319,7 +328,7 @@ public sealed partial class ProfileEstimator
         return rates;
     }
 
-    private OverlapResult Overlap(int[]? rows, int[] dims)
+    private OverlapResult Overlap(int[]? rows, int[] dims, ClassTotals classes)
     {
         // Complete children's deprivation masks, numbered in pattern order.
         var maskIndex = new Dictionary<uint, int>();
@@ -352,7 +361,7 @@ public sealed partial class ProfileEstimator
             if (map[_table.Key[r]] is var k and >= 0) byMask[next[k]++] = r;
         }
         ReadOnlySpan<int> RowsOf(int k) => byMask.AsSpan(start[k], start[k + 1] - start[k]);
-        var b = Engine.Base(_table, byMask);
+        var b = Engine.Base(classes);
 
         var pairs = new List<PairShare>();
         var pairRows = new int[byMask.Length];

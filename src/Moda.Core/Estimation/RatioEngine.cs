@@ -87,16 +87,17 @@ public sealed class RatioEngine
         return Finish(ratio, total, _y, _x);
     }
 
-    /// <summary>The base of a family of shares: the children of the table rows <paramref name="rows"/>.</summary>
-    public ShareBase Base(EntryTable t, ReadOnlySpan<int> rows)
+    /// <summary>The base of a family of shares: the children of a class table (every complete child of a domain).</summary>
+    public ShareBase Base(ClassTotals t)
     {
         var units = new double[Design.UnitCount];
-        foreach (var r in rows) units[t.Unit[r]] += t.Weight[r];
-        var total = Sum(units);
         var squares = new double[Design.StratumCount];
-        if (ChildIsPsu)
-            foreach (var r in rows) squares[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
-        return new ShareBase(units, total, squares);
+        for (var r = 0; r < t.Length; r++)
+        {
+            units[t.Unit[r]] += t.Weight[r];
+            if (ChildIsPsu) squares[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
+        }
+        return new ShareBase(units, Sum(units), squares);
     }
 
     /// <summary>The share of the base made up of the table rows <paramref name="rows"/> (all within the base).</summary>
