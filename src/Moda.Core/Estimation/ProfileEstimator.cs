@@ -6,10 +6,11 @@ namespace Moda.Estimation;
 
 /// <summary>
 /// Derives the whole MODA profile of each age group and of the pooled group from the histogram.
-/// Every figure is a ratio of weighted totals of a function of the child's pattern; each family
-/// of figures reads a projection of the histogram onto just the keys it needs (score class,
-/// class × one dimension, a dimension's status, the deprivation mask), so the cost per figure is
-/// units × keys, not children.
+/// Every figure is a ratio of weighted totals of a function of the child's pattern. One pass over
+/// a domain's histogram rows makes its (unit, score class) totals, split by deprivation in each
+/// dimension (<see cref="ClassTotals"/>), which every cut-off, the distribution and the breakdowns
+/// read; one more gives every dimension's rate; overlap shares read the rows grouped by mask. A
+/// figure then costs units × classes, not children.
 /// </summary>
 public sealed partial class ProfileEstimator
 {
