@@ -132,10 +132,14 @@ public sealed class EntryTable
 
     /// <summary>
     /// Returns a copy whose rows are ordered by unit (stable), so projections can sum one unit at
-    /// a time in a small scratch; <paramref name="order"/> gives each new row's old row.
+    /// a time in a small scratch; <paramref name="order"/> gives each new row's old row. A table
+    /// already in unit order (files list a PSU's children together) is returned as it is, with a
+    /// null order.
     /// </summary>
-    public EntryTable SortByUnit(int unitCount, out int[] order)
+    public EntryTable SortByUnit(int unitCount, out int[]? order)
     {
+        order = null;
+        if (SortedByUnit(null)) return this;
         var starts = new int[unitCount + 1];
         foreach (var u in Unit) starts[u + 1]++;
         for (var u = 0; u < unitCount; u++) starts[u + 1] += starts[u];

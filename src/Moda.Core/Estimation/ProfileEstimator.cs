@@ -6,12 +6,13 @@ namespace Moda.Estimation;
 
 /// <summary>
 /// Derives the whole MODA profile of each age group and of the pooled group from the histogram.
-/// Every figure is a ratio of weighted totals of a function of the child's pattern; each family
-/// of figures reads a projection of the histogram onto just the keys it needs (score class,
-/// class × one dimension, a dimension's status, the deprivation mask), so the cost per figure is
-/// units × keys, not children.
+/// Every figure is a ratio of weighted totals of a function of the child's pattern. One pass over
+/// a domain's histogram rows makes its (unit, score class) totals, split by deprivation in each
+/// dimension (<see cref="ClassTotals"/>), which every cut-off, the distribution and the breakdowns
+/// read; one more gives every dimension's rate; overlap shares read the rows grouped by mask. A
+/// figure then costs units × classes, not children.
 /// </summary>
-public sealed class ProfileEstimator
+public sealed partial class ProfileEstimator
 {
     private const double Tolerance = 1e-9; // identification: c_i ≥ share − 1e-9, never a bare ≥ on a float sum
 
@@ -26,6 +27,9 @@ public sealed class ProfileEstimator
     private readonly int[] _classOf;         // per pattern: score class, -1 when incomplete
     private readonly List<ScoreClass> _classes = [];
     private readonly int _units;
+    private readonly int[] _stratumOf;       // per unit
+    private readonly bool _squares;          // each child its own PSU: variances need Σw² by figure
+    private readonly ThreadLocal<UnitTotals> _scratch;
 
     /// <summary>A score class: children of one age group with the same count and weighted score.</summary>
     private sealed record ScoreClass(int Group, int Count, double Score);
@@ -42,12 +46,20 @@ public sealed class ProfileEstimator
         _engine = engine;
         _engines = new ThreadLocal<RatioEngine>(engine.Clone);
         _units = engine.Design.UnitCount;
+        _stratumOf = engine.Design.UnitStratum;
+        _squares = !engine.Design.UnitsArePsus;
+        _scratch = new ThreadLocal<UnitTotals>(() => new UnitTotals(_units, plan.DimensionNames.Count));
         _patterns = histogram.Patterns.ToArray();
         // Rows ordered by unit, so every projection sums one unit at a time.
         _table = new EntryTable(histogram.EntryUnit.ToArray(), histogram.EntryPattern.ToArray(), histogram.EntryWeight.ToArray(),
             histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length).SortByUnit(_units, out var order);
-        var cells = histogram.EntryCell;
-        _cellOfRow = order.Select(r => cells[r]).ToArray();
+        _cellOfRow = histogram.EntryCell.ToArray();
+        if (order is not null)
+        {
+            var cells = _cellOfRow;
+            _cellOfRow = new int[order.Length];
+            for (var r = 0; r < order.Length; r++) _cellOfRow[r] = cells[order[r]];
+        }
         if (releaseHistogramEntries) histogram.ReleaseEntries();
         _complete = new bool[_patterns.Length];
         _classOf = new int[_patterns.Length];
@@ -140,11 +152,15 @@ public sealed class ProfileEstimator
     {
         var domains = new List<Domain>();
         var groups = _plan.Groups;
-        var rowsByGroup = new List<int>[groups.Count];
-        for (var g = 0; g < groups.Count; g++) rowsByGroup[g] = [];
-        for (var r = 0; r < _table.Length; r++) rowsByGroup[_patterns[_table.Key[r]].Group].Add(r);
+        var groupOf = new int[_table.Length];
+        var rowsByGroup = new int[groups.Count][];
+        var filled = new int[groups.Count];
+        for (var r = 0; r < _table.Length; r++) filled[groupOf[r] = _patterns[_table.Key[r]].Group]++;
+        for (var g = 0; g < groups.Count; g++) rowsByGroup[g] = new int[filled[g]];
+        Array.Clear(filled);
+        for (var r = 0; r < _table.Length; r++) rowsByGroup[groupOf[r]][filled[groupOf[r]]++] = r;
         for (var g = 0; g < groups.Count; g++)
-            domains.Add(new Domain(groups[g].Name, [g], rowsByGroup[g].ToArray(), groups[g].DimensionMask));
+            domains.Add(new Domain(groups[g].Name, [g], rowsByGroup[g], groups[g].DimensionMask));
         if (_plan.HasAgeGroups)
             domains.Add(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), Enumerable.Range(0, _table.Length).ToArray(),
                 groups.Aggregate(0u, (m, g) => m | g.DimensionMask)));
@@ -157,25 +173,24 @@ public sealed class ProfileEstimator
     private GroupResult Estimate(Domain d)
     {
         var dims = Bits(d.DimensionMask);
-        var table = d.Rows.Length == _table.Length ? _table : _table.Subset(d.Rows);
-        EntryTable classes = null!;
-        Dictionary<int, EntryTable> byDimension = null!, rateTables = null!;
-        Parallel.Invoke(                                   // three independent projections
-            () => classes = ClassTable(table),
-            () => byDimension = Tables(table, dims),
-            () => rateTables = RateTables(table, dims));
+        var rows = d.Rows.Length == _table.Length ? null : d.Rows;
+        var deprivedBits = DimensionBits(dims, p => p.Deprived);
+        ClassTotals classes = null!;
+        Results.Estimate[] dimensionRates = [];
+        Parallel.Invoke(                                   // two independent passes over the rows
+            () => classes = ClassTotals.Build(_table, rows, _classOf, _classes.Count, deprivedBits, dims.Length, _squares),
+            () => dimensionRates = DimensionRates(rows, dims));
         var maxD = d.Groups.Max(g => _plan.Groups[g].DimensionCount);
         var cuts = CutoffsOf(d, maxD);
         long children = 0, excluded = 0;
         var population = 0.0;
-        for (var r = 0; r < table.Length; r++)
+        foreach (var r in d.Rows)
         {
-            children += table.Count[r];
-            population += table.Weight[r];
-            if (!_complete[table.Key[r]]) excluded += table.Count[r];
+            children += _table.Count[r];
+            population += _table.Weight[r];
+            if (!_complete[_table.Key[r]]) excluded += _table.Count[r];
         }
 
-        NamedRate[] rates = [];
         IReadOnlyList<IndicatorRate> indicators = [];
         CountShare[] distribution = [];
         CutoffResult[] cutoffs = [];
@@ -185,15 +200,12 @@ public sealed class ProfileEstimator
         ContrastResult[] contrasts = [];
         // Families of figures are independent; each thread estimates with its own engine.
         Parallel.Invoke(
-            () => rates = dims.Select(j => new NamedRate(_plan.DimensionNames[j], DimensionRate(rateTables[j]))).ToArray(),
-            () => indicators = IndicatorRates(d, rateTables),
-            () => distribution = Enumerable.Range(0, maxD + 1).Select(t => new CountShare(t,
-                Engine.Ratio(classes, ByClass(c => _classes[c].Count == t ? 1 : 0), Ones()),
-                Engine.Ratio(classes, ByClass(c => _classes[c].Count >= t ? 1 : 0), Ones()))).ToArray(),
-            () => cutoffs = cuts.Select(c => Cutoff(classes, byDimension, c)).ToArray(),
-            () => overlap = Overlap(table, dims),
-            () => breakdowns = Breakdowns(d, dims, cuts, classes),
-            () => monetary = _plan.Monetary is null ? null : Monetary(table, d, cuts, maxD),
+            () => indicators = IndicatorRates(d, dims, dimensionRates),
+            () => distribution = Distribution(classes, maxD),
+            () => cutoffs = Cutoffs(classes, cuts, dims),
+            () => overlap = Overlap(rows, dims, classes),
+            () => breakdowns = Breakdowns(d, dims, deprivedBits, cuts, classes),
+            () => monetary = _plan.Monetary is null ? null : Monetary(rows, d, cuts, maxD),
             () => contrasts = _plan.Spec.Contrasts.Select(c => Contrast(d, c, cuts)).ToArray());
 
         return new GroupResult
@@ -203,7 +215,7 @@ public sealed class ProfileEstimator
             Children = children,
             Population = population,
             Excluded = excluded,
-            Dimensions = rates,
+            Dimensions = dims.Select((j, i) => new NamedRate(_plan.DimensionNames[j], dimensionRates[i])).ToArray(),
             Indicators = indicators,
             Distribution = distribution,
             Cutoffs = cutoffs,
@@ -214,32 +226,57 @@ public sealed class ProfileEstimator
         };
     }
 
-    // The class × dimension table of each dimension (key 2c + d_j), in one pass over the table.
-    private Dictionary<int, EntryTable> Tables(EntryTable table, int[] dims)
+    // Per pattern, the bits of dims[j] in f(pattern) as bit j.
+    private uint[] DimensionBits(int[] dims, Func<Pattern, uint> f)
     {
-        var maps = dims.Select(j =>
+        var bits = new uint[_patterns.Length];
+        for (var p = 0; p < bits.Length; p++)
         {
-            var map = new int[_patterns.Length];
-            for (var p = 0; p < map.Length; p++)
-                map[p] = _classOf[p] < 0 ? -1 : 2 * _classOf[p] + (int)(_patterns[p].Deprived >> j & 1);
-            return map;
-        }).ToArray();
-        var tables = table.ProjectMany(null, maps, 2 * _classes.Count, _units);
-        return dims.Select((j, i) => (j, i)).ToDictionary(x => x.j, x => tables[x.i]);
+            var mask = f(_patterns[p]);
+            for (var j = 0; j < dims.Length; j++) bits[p] |= (mask >> dims[j] & 1) << j;
+        }
+        return bits;
     }
 
-    // Each dimension's status table (key 0: not observed, 1: observed, not deprived, 2: deprived), in one pass.
-    private Dictionary<int, EntryTable> RateTables(EntryTable table, int[] dims)
+    // Each dimension's deprivation rate among the children observed in it (complete or not), all
+    // dimensions from one pass over the rows: per unit Σw deprived and Σw observed.
+    private Results.Estimate[] DimensionRates(int[]? rows, int[] dims)
     {
-        var maps = dims.Select(j =>
+        var observedBits = DimensionBits(dims, p => p.Observed);
+        var deprivedBits = DimensionBits(dims, p => p.Observed & p.Deprived);
+        var size = dims.Length * _units;
+        double[] observed = new double[size], deprived = new double[size];
+        double[] deprived2 = _squares ? new double[size] : [], notDeprived2 = _squares ? new double[size] : [];
+        var n = rows?.Length ?? _table.Length;
+        for (var i = 0; i < n; i++)
         {
-            var map = new int[_patterns.Length];
-            for (var p = 0; p < map.Length; p++)
-                map[p] = (_patterns[p].Observed >> j & 1) == 0 ? 0 : 1 + (int)(_patterns[p].Deprived >> j & 1);
-            return map;
-        }).ToArray();
-        var tables = table.ProjectMany(null, maps, 3, _units);
-        return dims.Select((j, i) => (j, i)).ToDictionary(x => x.j, x => tables[x.i]);
+            var r = rows is null ? i : rows[i];
+            var key = _table.Key[r];
+            var u = _table.Unit[r];
+            var w = _table.Weight[r];
+            for (var m = observedBits[key]; m != 0; m &= m - 1) observed[BitOperations.TrailingZeroCount(m) * _units + u] += w;
+            for (var m = deprivedBits[key]; m != 0; m &= m - 1) deprived[BitOperations.TrailingZeroCount(m) * _units + u] += w;
+            if (!_squares) continue;
+            var w2 = _table.Weight2[r];
+            for (var m = deprivedBits[key]; m != 0; m &= m - 1) deprived2[BitOperations.TrailingZeroCount(m) * _units + u] += w2;
+            for (var m = observedBits[key] & ~deprivedBits[key]; m != 0; m &= m - 1) notDeprived2[BitOperations.TrailingZeroCount(m) * _units + u] += w2;
+        }
+        var rates = new Results.Estimate[dims.Length];
+        for (var j = 0; j < dims.Length; j++)
+        {
+            var at = j * _units;
+            rates[j] = Engine.Ratio(deprived.AsSpan(at, _units), observed.AsSpan(at, _units), (ratio, scale, q) =>
+            {
+                // Deprived children have y − R x = 1 − R, observed ones not deprived −R.
+                for (var u = 0; u < _units; u++)
+                {
+                    var h = _stratumOf[u];
+                    if (ratio != 1) q[h] += scale * deprived2[at + u] * (1 - ratio) * (1 - ratio);
+                    if (ratio != 0) q[h] += scale * notDeprived2[at + u] * ratio * ratio;
+                }
+            });
+        }
+        return rates;
     }
 
     private List<Cut> CutoffsOf(Domain d, int maxD)
@@ -259,35 +296,7 @@ public sealed class ProfileEstimator
             ByClass(c => _classes[c].Score >= (double)k / _plan.Groups[_classes[c].Group].DimensionCount - Tolerance ? 1 : 0));
     }
 
-    // H, A, M0 from the class table; censored headcounts and contributions from class × dimension tables.
-    // With a group table, also the subgroup's contribution to the group's M0.
-    private CutoffResult Cutoff(EntryTable classes, Dictionary<int, EntryTable> byDimension, Cut cut,
-                                EntryTable? groupClasses = null)
-    {
-        var id = cut.Identified;
-        var intensity = ByClass(c => id[c] * _classes[c].Score);
-        var censored = new Dictionary<string, Results.Estimate>();
-        var contributions = new Dictionary<string, Results.Estimate>();
-        foreach (var (j, t) in byDimension)
-        {
-            // Keys of a class × dimension table: 2c + 1 when deprived in j, 2c when not.
-            var deprived = ByClassDimension(c => id[c], 0);
-            var weighted = ByClassDimension(c => id[c] * _plan.Groups[_classes[c].Group].Weights[j], 0);
-            var intensity2 = ByClassDimension(c => id[c] * _classes[c].Score, id2 => id2);
-            censored[_plan.DimensionNames[j]] = Engine.Ratio(t, deprived, ByClassDimension(_ => 1, x => x));
-            contributions[_plan.DimensionNames[j]] = Engine.Ratio(t, weighted, intensity2);
-        }
-        return new CutoffResult(cut.K, cut.Share,
-            Engine.Ratio(classes, id, Ones()),
-            Engine.Ratio(classes, intensity, id),
-            Engine.Ratio(classes, intensity, Ones()),
-            censored, contributions,
-            groupClasses is null ? null : Engine.Ratio(classes, intensity, groupClasses, intensity));
-    }
-
-    private Results.Estimate DimensionRate(EntryTable statusTable) => Engine.Ratio(statusTable, [0, 0, 1], [0, 1, 1]);
-
-    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, Dictionary<int, EntryTable> rateTables)
+    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, int[] dims, Results.Estimate[] dimensionRates)
     {
         var strata = _engine.Design.StratumCount;
         var rates = new List<IndicatorRate>();
@@ -298,7 +307,7 @@ public sealed class ProfileEstimator
             if (!d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
             if (ind.IsWholeDimension)
             {
-                rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], DimensionRate(rateTables[ind.Dimension])));
+                rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], dimensionRates[Array.IndexOf(dims, ind.Dimension)]));
                 continue;
             }
             double[] y = new double[_units], x = new double[_units], y2 = new double[strata], x2 = new double[strata];
@@ -320,9 +329,9 @@ public sealed class ProfileEstimator
         return rates;
     }
 
-    private OverlapResult Overlap(EntryTable table, int[] dims)
+    private OverlapResult Overlap(int[]? rows, int[] dims, ClassTotals classes)
     {
-        // Project complete children onto their deprivation mask.
+        // Complete children's deprivation masks, numbered in pattern order.
         var maskIndex = new Dictionary<uint, int>();
         var masks = new List<uint>();
         var map = new int[_patterns.Length];
@@ -338,36 +347,55 @@ public sealed class ProfileEstimator
             }
             map[p] = k;
         }
-        var byMask = table.Project(null, map, masks.Count, _units);
-        var rowsByMask = byMask.RowsByKey();
-        var b = Engine.Base(byMask, Enumerable.Repeat(1.0, masks.Count).ToArray());
+        // The rows grouped by mask (a stable counting sort, so unit order is kept within a mask):
+        // a share then reads its rows directly, with no projection of the table.
+        var n = rows?.Length ?? _table.Length;
+        var start = new int[masks.Count + 1];
+        for (var i = 0; i < n; i++)
+            if (map[_table.Key[rows is null ? i : rows[i]]] is var k and >= 0) start[k + 1]++;
+        for (var k = 0; k < masks.Count; k++) start[k + 1] += start[k];
+        var next = start[..^1];
+        var byMask = new int[start[^1]];
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            if (map[_table.Key[r]] is var k and >= 0) byMask[next[k]++] = r;
+        }
+        ReadOnlySpan<int> RowsOf(int k) => byMask.AsSpan(start[k], start[k + 1] - start[k]);
+        var b = Engine.Base(classes);
 
         var pairs = new List<PairShare>();
+        var pairRows = new int[byMask.Length];
         for (var a = 0; a < dims.Length; a++)
             for (var c = a + 1; c < dims.Length; c++)
             {
                 var both = (1u << dims[a]) | (1u << dims[c]);
-                var rows = new List<int>();
+                var length = 0;
                 for (var k = 0; k < masks.Count; k++)
-                    if ((masks[k] & both) == both) rows.AddRange(rowsByMask[k]);
-                pairs.Add(new PairShare(_plan.DimensionNames[dims[a]], _plan.DimensionNames[dims[c]], Engine.Share(byMask, rows.ToArray(), b)));
+                {
+                    if ((masks[k] & both) != both) continue;
+                    RowsOf(k).CopyTo(pairRows.AsSpan(length));
+                    length += start[k + 1] - start[k];
+                }
+                pairs.Add(new PairShare(_plan.DimensionNames[dims[a]], _plan.DimensionNames[dims[c]], Engine.Share(_table, pairRows.AsSpan(0, length), b)));
             }
         var combinations = new List<CombinationShare>();
         for (var k = 0; k < masks.Count; k++)
         {
-            if (masks[k] == 0 || rowsByMask[k].Length == 0) continue;
+            if (masks[k] == 0 || start[k + 1] == start[k]) continue;
             combinations.Add(new CombinationShare(Bits(masks[k]).Select(j => _plan.DimensionNames[j]).ToArray(),
-                Engine.Share(byMask, rowsByMask[k], b)));
+                Engine.Share(_table, RowsOf(k), b)));
         }
         return new OverlapResult(pairs,
             combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
                 .ThenBy(c => string.Join("+", c.Dimensions), StringComparer.Ordinal).ToArray());
     }
 
-    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(Domain d, int[] dims, List<Cut> cuts, EntryTable groupClasses)
+    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(Domain d, int[] dims, uint[] deprivedBits, List<Cut> cuts, ClassTotals classes)
     {
         var result = new Dictionary<string, IReadOnlyList<BreakdownValue>>();
-        var ones = Ones();
+        if (_plan.GroupByNames.Count == 0) return result;
+        var group = GroupOf(classes, cuts);
         for (var b = 0; b < _plan.GroupByNames.Count; b++)
         {
             var byValue = new SortedDictionary<int, List<int>>();
@@ -383,14 +411,10 @@ public sealed class ProfileEstimator
             Parallel.For(0, groups.Length, i =>
             {
                 var (code, rows) = groups[i];
-                var sub = _table.Subset(rows.ToArray());
-                var classes = ClassTable(sub);
-                var byDimension = Tables(sub, dims);
+                var sub = ClassTotals.Build(_table, rows.ToArray(), _classOf, _classes.Count, deprivedBits, dims.Length, _squares);
                 long n = 0;
-                for (var r = 0; r < sub.Length; r++) n += sub.Count[r];
-                values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n,
-                    Engine.Ratio(classes, ones, groupClasses, ones),
-                    cuts.Select(c => Cutoff(classes, byDimension, c, groupClasses)).ToArray())
+                foreach (var r in rows) n += _table.Count[r];
+                values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, ShareOfGroup(sub, group), Cutoffs(sub, cuts, dims, group))
                 {
                     Code = code < 0 ? null : dict!.NumericCodeOf(code),
                 };
@@ -400,7 +424,7 @@ public sealed class ProfileEstimator
         return result;
     }
 
-    private MonetaryResult Monetary(EntryTable table, Domain d, List<Cut> cuts, int maxD)
+    private MonetaryResult Monetary(int[]? rows, Domain d, List<Cut> cuts, int maxD)
     {
         var k = Math.Min(_plan.Spec.K, maxD);
         var id = (cuts.FirstOrDefault(c => c.K == k) ?? CountCut(k, d)).Identified;
@@ -408,7 +432,7 @@ public sealed class ProfileEstimator
         var map = new int[_patterns.Length];
         for (var p = 0; p < map.Length; p++)
             map[p] = _classOf[p] < 0 ? -1 : 3 * _classOf[p] + _patterns[p].Monetary;
-        var t = table.Project(null, map, 3 * _classes.Count, _units);
+        var t = _table.Project(rows, map, 3 * _classes.Count, _units);
         double[] Vec(Func<double, int, double> f)
         {
             var v = new double[3 * _classes.Count];
@@ -438,21 +462,6 @@ public sealed class ProfileEstimator
     }
 
     private double[] Ones() => ByClass(_ => 1);
-
-    // A vector over class × dimension keys: deprived(c) for key 2c+1, notDeprived(deprived(c)) for key 2c.
-    private double[] ByClassDimension(Func<int, double> deprived, Func<double, double> notDeprived)
-    {
-        var v = new double[2 * _classes.Count];
-        for (var c = 0; c < _classes.Count; c++)
-        {
-            v[2 * c + 1] = deprived(c);
-            v[2 * c] = notDeprived(v[2 * c + 1]);
-        }
-        return v;
-    }
-
-    private double[] ByClassDimension(Func<int, double> deprived, double notDeprived) =>
-        ByClassDimension(deprived, _ => notDeprived);
 
     private double Score(Pattern p)
     {

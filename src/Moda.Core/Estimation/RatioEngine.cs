@@ -15,7 +15,6 @@ public sealed class RatioEngine
 {
     private readonly double[] _y, _x;   // per unit: Σ w·y, Σ w·x
     private readonly double[] _q;       // per stratum, when each child is its own PSU: Σ w²(y − R x)² / X²
-    private readonly double[] _u;
     private readonly double _quantile;
     private readonly double[][]? _replicates; // per replicate, the multiplier of each unit
     private readonly double _replicateScale;
@@ -26,7 +25,6 @@ public sealed class RatioEngine
         Design = design;
         _y = new double[design.UnitCount];
         _x = new double[design.UnitCount];
-        _u = new double[design.UnitCount];
         _q = new double[design.StratumCount];
         var tail = 1 - (1 - spec.Level) / 2;
         _quantile = spec.Interval == IntervalKind.T && design.DegreesOfFreedom > 0
@@ -44,7 +42,6 @@ public sealed class RatioEngine
         Design = other.Design;
         _y = new double[other._y.Length];
         _x = new double[other._x.Length];
-        _u = new double[other._u.Length];
         _q = new double[other._q.Length];
         _quantile = other._quantile;
         _replicates = other._replicates;
@@ -64,10 +61,10 @@ public sealed class RatioEngine
     {
         Totals(t, y, _y);
         Totals(t, x, _x);
-        var total = Sum(_x); // numerator and denominator summed alike, so y = x gives exactly 1
-        var ratio = Sum(_y) / total;
+        var (sum, total) = Sums(_y, _x); // numerator and denominator summed alike, so y = x gives exactly 1
+        var ratio = sum / total;
         if (ChildIsPsu && total > 0) Squares(t, y, x, ratio, total, _q, clear: true);
-        return Finish(ratio, total);
+        return Finish(ratio, total, _y, _x);
     }
 
     /// <summary>
@@ -78,8 +75,8 @@ public sealed class RatioEngine
     {
         Totals(ty, y, _y);
         Totals(tx, x, _x);
-        var total = Sum(_x);
-        var ratio = Sum(_y) / total;
+        var (sum, total) = Sums(_y, _x);
+        var ratio = sum / total;
         if (ChildIsPsu && total > 0)
         {
             // Σ_X w²(y·[Y] − R x)² = Σ_X w²(R x)² + Σ_Y w²((y − R x)² − (R x)²).
@@ -87,20 +84,20 @@ public sealed class RatioEngine
             Squares(ty, y, x, ratio, total, _q, clear: false);
             Squares(ty, Zeros(x.Length), x, ratio, total, _q, clear: false, sign: -1);
         }
-        return Finish(ratio, total);
+        return Finish(ratio, total, _y, _x);
     }
 
-    /// <summary>The base of a family of shares: children with x = 1 (x is 0/1 by key).</summary>
-    public ShareBase Base(EntryTable t, ReadOnlySpan<double> x)
+    /// <summary>The base of a family of shares: the children of a class table (every complete child of a domain).</summary>
+    public ShareBase Base(ClassTotals t)
     {
         var units = new double[Design.UnitCount];
-        Totals(t, x, units);
-        var total = Sum(units);
         var squares = new double[Design.StratumCount];
-        if (ChildIsPsu)
-            for (var r = 0; r < t.Length; r++)
-                if (x[t.Key[r]] != 0) squares[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
-        return new ShareBase(units, total, squares);
+        for (var r = 0; r < t.Length; r++)
+        {
+            units[t.Unit[r]] += t.Weight[r];
+            if (ChildIsPsu) squares[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
+        }
+        return new ShareBase(units, Sum(units), squares);
     }
 
     /// <summary>The share of the base made up of the table rows <paramref name="rows"/> (all within the base).</summary>
@@ -108,7 +105,6 @@ public sealed class RatioEngine
     {
         Array.Clear(_y);
         foreach (var r in rows) _y[t.Unit[r]] += t.Weight[r];
-        b.Units.CopyTo(_x, 0);
         var total = b.Total;
         var ratio = Sum(_y) / total;
         if (ChildIsPsu && total > 0)
@@ -119,20 +115,34 @@ public sealed class RatioEngine
             var d = ((1 - ratio) * (1 - ratio) - ratio * ratio) * scale;
             foreach (var r in rows) _q[Design.UnitStratum[t.Unit[r]]] += d * t.Weight2[r];
         }
-        return Finish(ratio, total);
+        return Finish(ratio, total, _y, b.Units);
     }
 
     /// <summary>A ratio from unit totals computed by the caller (indicator rates): y ⊆ x, both 0/1.</summary>
     public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits, ReadOnlySpan<double> y2Strata, ReadOnlySpan<double> x2Strata)
     {
-        yUnits.CopyTo(_y);
-        xUnits.CopyTo(_x);
-        var total = Sum(_x);
-        var ratio = Sum(_y) / total;
+        var (sum, total) = Sums(yUnits, xUnits);
+        var ratio = sum / total;
         // Σ w²(y − R x)² = (1 − 2R) Σ w² y + R² Σ w² x for 0/1 y ≤ x.
         for (var h = 0; h < _q.Length; h++)
             _q[h] = ((1 - 2 * ratio) * y2Strata[h] + ratio * ratio * x2Strata[h]) / (total * total);
-        return Finish(ratio, total);
+        return Finish(ratio, total, yUnits, xUnits);
+    }
+
+    /// <summary>
+    /// The ratio Σ y / Σ x of per-unit totals computed by the caller. <paramref name="squares"/> is
+    /// asked only when each child is its own PSU: it adds Σ scale·w²(y − R x)² per stratum into q.
+    /// </summary>
+    public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits, SquaresOf squares)
+    {
+        var (sum, total) = Sums(yUnits, xUnits);
+        var ratio = sum / total;
+        if (ChildIsPsu && total > 0)
+        {
+            Array.Clear(_q);
+            squares(ratio, 1 / (total * total), _q);
+        }
+        return Finish(ratio, total, yUnits, xUnits);
     }
 
     /// <summary>The difference of two ratios (a − b) over two disjoint tables, with the SE of the difference in one survey.</summary>
@@ -141,16 +151,16 @@ public sealed class RatioEngine
     {
         Totals(a, yA, _y);
         Totals(a, xA, _x);
-        var ta = Sum(_x);
-        var ra = Sum(_y) / ta;
+        var (sa, ta) = Sums(_y, _x);
+        var ra = sa / ta;
         var ua = Influence(ra, ta);
         var qa = new double[_q.Length];
         if (ChildIsPsu && ta > 0) Squares(a, yA, xA, ra, ta, qa, clear: true);
-        var repA = ReplicateRatios();
+        var repA = ReplicateRatios(_y, _x);
         Totals(b, yB, _y);
         Totals(b, xB, _x);
-        var tb = Sum(_x);
-        var rb = Sum(_y) / tb;
+        var (sb, tb) = Sums(_y, _x);
+        var rb = sb / tb;
         if (!(ta > 0 && tb > 0)) return Estimate.Undefined;
         var ub = Influence(rb, tb);
         var d = ra - rb;
@@ -164,19 +174,19 @@ public sealed class RatioEngine
         }
         else
         {
-            var repB = ReplicateRatios()!;
+            var repB = ReplicateRatios(_y, _x)!;
             for (var r = 0; r < repA.Length; r++) repA[r] -= repB[r];
             se = Math.Sqrt(ReplicateVariance(repA));
         }
         return new Estimate(d, se, d - _quantile * se, d + _quantile * se);
     }
 
-    private Estimate Finish(double ratio, double xTotal)
+    private Estimate Finish(double ratio, double xTotal, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
     {
         if (!(xTotal > 0)) return Estimate.Undefined;
         var se = _replicates is null
-            ? Math.Sqrt(Design.Variance(Influence(ratio, xTotal, _u), _q))
-            : Math.Sqrt(ReplicateVariance(ReplicateRatios()!));
+            ? Math.Sqrt(Design.Variance(y, x, ratio, xTotal, _q))
+            : Math.Sqrt(ReplicateVariance(ReplicateRatios(y, x)!));
         return new Estimate(ratio, se, ratio - _quantile * se, ratio + _quantile * se);
     }
 
@@ -211,14 +221,14 @@ public sealed class RatioEngine
         }
     }
 
-    private double[] Influence(double ratio, double total, double[]? into = null)
+    private double[] Influence(double ratio, double total)
     {
-        var u = into ?? new double[_y.Length];
+        var u = new double[_y.Length];
         for (var c = 0; c < u.Length; c++) u[c] = (_y[c] - ratio * _x[c]) / total;
         return u;
     }
 
-    private double[]? ReplicateRatios()
+    private double[]? ReplicateRatios(ReadOnlySpan<double> y, ReadOnlySpan<double> x)
     {
         if (_replicates is null) return null;
         var result = new double[_replicates.Length];
@@ -228,8 +238,8 @@ public sealed class RatioEngine
             double ty = 0, tx = 0;
             for (var c = 0; c < m.Length; c++)
             {
-                ty += m[c] * _y[c];
-                tx += m[c] * _x[c];
+                ty += m[c] * y[c];
+                tx += m[c] * x[c];
             }
             result[r] = tx > 0 ? ty / tx : double.NaN;
         }
@@ -263,7 +273,22 @@ public sealed class RatioEngine
         foreach (var v in values) s += v;
         return s;
     }
+
+    // Σ y and Σ x in one loop: two independent chains of additions, each in unit order as Sum's.
+    private static (double Y, double X) Sums(ReadOnlySpan<double> y, ReadOnlySpan<double> x)
+    {
+        double sy = 0, sx = 0;
+        for (var c = 0; c < x.Length; c++)
+        {
+            sy += y[c];
+            sx += x[c];
+        }
+        return (sy, sx);
+    }
 }
+
+/// <summary>Adds Σ scale·w²(y − R x)² of a figure's children per stratum into q (see <see cref="RatioEngine.Ratio(ReadOnlySpan{double}, ReadOnlySpan{double}, SquaresOf)"/>).</summary>
+public delegate void SquaresOf(double ratio, double scale, double[] q);
 
 /// <summary>Per-unit totals, grand total and per-stratum Σ w² of the base of a family of shares.</summary>
 public sealed record ShareBase(double[] Units, double Total, double[] Squares);

@@ -14,6 +14,7 @@ public sealed class SurveyDesign
     private readonly double[] _scale;     // f_h n_h/(n_h − 1), or the lonely rule's factor
     private readonly bool[] _lonely;
     private readonly double _averageFactor;
+    private readonly int[] _runStart, _runStratum;
 
     /// <summary>Builds the design from a filled histogram.</summary>
     /// <exception cref="ModaDataException">A stratum has one PSU and the rule is <c>fail</c>, or the fpc is impossible.</exception>
@@ -21,6 +22,7 @@ public sealed class SurveyDesign
     {
         UnitCount = histogram.UnitCount;
         UnitStratum = histogram.UnitStratum.ToArray();
+        (_runStart, _runStratum) = Runs(UnitStratum);
         StratumCount = histogram.StratumCount;
         UnitsArePsus = histogram.UnitsArePsus;
         StratumNames = histogram.StratumCodes.Select(c => c < 0 ? "(all)" : histogram.StratumDictionary![c]).ToArray();
@@ -102,17 +104,39 @@ public sealed class SurveyDesign
     /// Variance of a linearized total. <paramref name="u"/> holds the influence total of each
     /// unit; when units are strata (no clusters), <paramref name="q"/> holds Σ u_i² per stratum.
     /// </summary>
-    public double Variance(ReadOnlySpan<double> u, ReadOnlySpan<double> q)
+    public double Variance(ReadOnlySpan<double> u, ReadOnlySpan<double> q) => Variance(new Given(u), q);
+
+    /// <summary>
+    /// Variance of the linearized ratio R = Σ y / <paramref name="total"/> of per-unit totals: the
+    /// influence of unit c, (y_c − R x_c) / total, is made as it is summed; q as in <see cref="Variance(ReadOnlySpan{double}, ReadOnlySpan{double})"/>.
+    /// </summary>
+    public double Variance(ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total, ReadOnlySpan<double> q) =>
+        Variance(new Linearized(y, x, ratio, total), q);
+
+    private double Variance<T>(T u, ReadOnlySpan<double> q) where T : IUnitValues, allows ref struct
     {
         Span<double> s1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
         Span<double> s2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
         s1.Clear();
         s2.Clear();
-        for (var c = 0; c < u.Length; c++)
+        // Per run of units of one stratum the sums stay in registers; each stratum's sums still
+        // add the units in unit order, so the result does not depend on how units are grouped.
+        for (var i = 0; i < _runStratum.Length; i++)
         {
-            var h = UnitStratum[c];
-            s1[h] += u[c];
-            if (UnitsArePsus) s2[h] += u[c] * u[c];
+            var h = _runStratum[i];
+            double a1 = s1[h], a2 = s2[h];
+            int c = _runStart[i], end = _runStart[i + 1];
+            if (UnitsArePsus)
+                for (; c < end; c++)
+                {
+                    var uc = u.At(c);
+                    a1 += uc;
+                    a2 += uc * uc;
+                }
+            else
+                for (; c < end; c++) a1 += u.At(c);
+            s1[h] = a1;
+            s2[h] = a2;
         }
         if (!UnitsArePsus) q.CopyTo(s2);
         var v = 0.0;
@@ -128,5 +152,39 @@ public sealed class SurveyDesign
             v += _scale[h] * (s2[h] - s1[h] * s1[h] / Psus[h]);
         }
         return Math.Max(v, 0) * _averageFactor;
+    }
+
+    // Runs of consecutive units in one stratum: run i is units [_runStart[i], _runStart[i + 1]).
+    private static (int[] Start, int[] Stratum) Runs(int[] unitStratum)
+    {
+        var start = new List<int>();
+        var stratum = new List<int>();
+        for (var c = 0; c < unitStratum.Length; c++)
+        {
+            if (c > 0 && unitStratum[c] == unitStratum[c - 1]) continue;
+            start.Add(c);
+            stratum.Add(unitStratum[c]);
+        }
+        start.Add(unitStratum.Length);
+        return (start.ToArray(), stratum.ToArray());
+    }
+
+    private interface IUnitValues
+    {
+        double At(int c);
+    }
+
+    private readonly ref struct Given(ReadOnlySpan<double> u) : IUnitValues
+    {
+        private readonly ReadOnlySpan<double> _u = u;
+
+        public double At(int c) => _u[c];
+    }
+
+    private readonly ref struct Linearized(ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total) : IUnitValues
+    {
+        private readonly ReadOnlySpan<double> _y = y, _x = x;
+
+        public double At(int c) => (_y[c] - ratio * _x[c]) / total;
     }
 }

@@ -1,0 +1,214 @@
+using System.Numerics;
+
+namespace Moda.Estimation;
+
+/// <summary>
+/// The complete children of a domain by (sampling unit, score class), each row also split by
+/// deprivation in every dimension of the domain. H, A, M0, the distribution, censored headcounts
+/// and contributions at every cut-off are functions of it: one pass over the histogram builds it,
+/// and a cut-off then costs one pass over its (unit, class) rows instead of a projection and two
+/// ratio passes per dimension.
+/// </summary>
+public sealed class ClassTotals
+{
+    private int _capacity;
+
+    private ClassTotals(int dimensions, bool squares, int capacity)
+    {
+        Dimensions = dimensions;
+        HasSquares = squares;
+        _capacity = Math.Max(capacity, 16);
+        Unit = new int[_capacity];
+        Class = new int[_capacity];
+        Weight = new double[_capacity];
+        Weight2 = new double[_capacity];
+        Count = new long[_capacity];
+        Deprived = new double[_capacity * dimensions];
+        Deprived2 = squares ? new double[_capacity * dimensions] : [];
+        NotDeprived2 = squares ? new double[_capacity * dimensions] : [];
+    }
+
+    /// <summary>Number of (unit, class) rows.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Dimensions each row is split by (the domain's, in ascending order).</summary>
+    public int Dimensions { get; }
+
+    /// <summary>True when the Σw² splits by dimension were kept (designs where each child is its own PSU).</summary>
+    public bool HasSquares { get; }
+
+    /// <summary>Sampling unit of each row.</summary>
+    public int[] Unit { get; private set; }
+
+    /// <summary>Score class of each row.</summary>
+    public int[] Class { get; private set; }
+
+    /// <summary>Σ w of each row.</summary>
+    public double[] Weight { get; private set; }
+
+    /// <summary>Σ w² of each row.</summary>
+    public double[] Weight2 { get; private set; }
+
+    /// <summary>Children of each row.</summary>
+    public long[] Count { get; private set; }
+
+    /// <summary>Σ w of the row's children deprived in dimension j, at row · <see cref="Dimensions"/> + j.</summary>
+    public double[] Deprived { get; private set; }
+
+    /// <summary>Σ w² of the row's children deprived in dimension j (only with <see cref="HasSquares"/>).</summary>
+    public double[] Deprived2 { get; private set; }
+
+    /// <summary>Σ w² of the row's children not deprived in dimension j (only with <see cref="HasSquares"/>).</summary>
+    public double[] NotDeprived2 { get; private set; }
+
+    /// <summary>
+    /// Sums the rows listed (all when null) of a pattern-keyed table by (unit, class):
+    /// <paramref name="classOf"/> gives each pattern's class (-1: incomplete, left out) and
+    /// <paramref name="deprivedBits"/> its deprivations as bits j of the domain's dimensions.
+    /// Rows ordered by unit give one row per (unit, class); otherwise a pair may repeat, which
+    /// every total sums alike.
+    /// </summary>
+    public static ClassTotals Build(EntryTable table, int[]? rows, ReadOnlySpan<int> classOf, int classCount,
+                                    ReadOnlySpan<uint> deprivedBits, int dimensions, bool squares)
+    {
+        var n = rows?.Length ?? table.Length;
+        var result = new ClassTotals(dimensions, squares, Math.Min(n, 1024));
+        var slotOf = new int[classCount];   // per class: its row in the current unit's run
+        var stampOf = new int[classCount];  // per class: the run its slot belongs to
+        var run = 0;
+        var current = -1;
+        var all = dimensions == 32 ? uint.MaxValue : (1u << dimensions) - 1;
+        var unitOf = table.Unit;
+        var keyOf = table.Key;
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            var key = keyOf[r];
+            var c = classOf[key];
+            if (c < 0) continue;
+            var unit = unitOf[r];
+            if (unit != current)
+            {
+                current = unit;
+                run++;
+            }
+            int o;
+            if (stampOf[c] == run) o = slotOf[c];
+            else
+            {
+                o = result.NewRow(unit, c);
+                stampOf[c] = run;
+                slotOf[c] = o;
+            }
+            double w = table.Weight[r], w2 = table.Weight2[r];
+            result.Weight[o] += w;
+            result.Weight2[o] += w2;
+            result.Count[o] += table.Count[r];
+            var at = o * dimensions;
+            var bits = deprivedBits[key];
+            for (var m = bits; m != 0; m &= m - 1) result.Deprived[at + BitOperations.TrailingZeroCount(m)] += w;
+            if (!squares) continue;
+            for (var m = bits; m != 0; m &= m - 1) result.Deprived2[at + BitOperations.TrailingZeroCount(m)] += w2;
+            for (var m = ~bits & all; m != 0; m &= m - 1) result.NotDeprived2[at + BitOperations.TrailingZeroCount(m)] += w2;
+        }
+        return result;
+    }
+
+    /// <summary>Per-unit totals Σ w·f(class) into <paramref name="units"/> (cleared first).</summary>
+    public void Totals(ReadOnlySpan<double> f, Span<double> units)
+    {
+        units.Clear();
+        for (var r = 0; r < Length; r++)
+        {
+            var v = f[Class[r]];
+            if (v == 0) continue;
+            units[Unit[r]] += Weight[r] * v;
+        }
+    }
+
+    /// <summary>
+    /// Per dimension j and unit, Σ over children deprived in j of w·f[class · D + j], into
+    /// <paramref name="units"/>[j · unitCount + unit] (cleared first).
+    /// </summary>
+    public void DeprivedTotals(ReadOnlySpan<double> f, Span<double> units, int unitCount)
+    {
+        units.Clear();
+        var d = Dimensions;
+        for (var r = 0; r < Length; r++)
+        {
+            var at = Class[r] * d;
+            var row = r * d;
+            var u = Unit[r];
+            for (var j = 0; j < d; j++)
+            {
+                var v = f[at + j];
+                if (v == 0) continue;
+                units[j * unitCount + u] += Deprived[row + j] * v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds per stratum Σ scale·w²(y − R x)² over the children, y and x by class (variance of
+    /// designs where each child is its own PSU).
+    /// </summary>
+    public void Squares(ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double scale,
+                        ReadOnlySpan<int> stratumOf, Span<double> q)
+    {
+        for (var r = 0; r < Length; r++)
+        {
+            var c = Class[r];
+            var e = y[c] - ratio * x[c];
+            if (e == 0) continue;
+            q[stratumOf[Unit[r]]] += scale * Weight2[r] * e * e;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Squares"/> for a figure of dimension j: children deprived in j have
+    /// y = <paramref name="yDeprived"/>[class · D + j], the others y = 0; both have x = x[class].
+    /// </summary>
+    public void DeprivedSquares(int j, ReadOnlySpan<double> yDeprived, ReadOnlySpan<double> x, double ratio, double scale,
+                                ReadOnlySpan<int> stratumOf, Span<double> q)
+    {
+        var d = Dimensions;
+        for (var r = 0; r < Length; r++)
+        {
+            var c = Class[r];
+            var h = stratumOf[Unit[r]];
+            var rx = ratio * x[c];
+            var e = yDeprived[c * d + j] - rx;
+            if (e != 0) q[h] += scale * Deprived2[r * d + j] * e * e;
+            if (rx != 0) q[h] += scale * NotDeprived2[r * d + j] * rx * rx;
+        }
+    }
+
+    private int NewRow(int unit, int c)
+    {
+        if (Length == _capacity)
+        {
+            _capacity *= 2;
+            Unit = Grow(Unit);
+            Class = Grow(Class);
+            Weight = Grow(Weight);
+            Weight2 = Grow(Weight2);
+            Count = Grow(Count);
+            Deprived = Grow(Deprived, Dimensions);
+            if (HasSquares)
+            {
+                Deprived2 = Grow(Deprived2, Dimensions);
+                NotDeprived2 = Grow(NotDeprived2, Dimensions);
+            }
+        }
+        Unit[Length] = unit;
+        Class[Length] = c;
+        return Length++;
+    }
+
+    private T[] Grow<T>(T[] a, int per = 1)
+    {
+        var bigger = new T[_capacity * per];
+        Array.Copy(a, bigger, Length * per);
+        return bigger;
+    }
+}

@@ -1,0 +1,131 @@
+using Moda.Results;
+
+namespace Moda.Estimation;
+
+// H, A, M0, censored headcounts and contributions at every cut-off, and the distribution of
+// deprivation counts, from the (unit, score class) totals of a domain or a breakdown value.
+public sealed partial class ProfileEstimator
+{
+    // Per-unit totals of one set of children, reused across its cut-offs: one per thread, sized
+    // for every dimension. Only used between calls that do not wait on other threads.
+    private sealed class UnitTotals(int units, int dimensions)
+    {
+        public readonly double[] Complete = new double[units];       // Σw of complete children
+        public readonly double[] Identified = new double[units];     // Σw of the poor
+        public readonly double[] Intensity = new double[units];      // Σw·score of the poor
+        public readonly double[] Censored = new double[units * dimensions];      // per dimension: Σw of the poor deprived in it
+        public readonly double[] Contributions = new double[units * dimensions]; // per dimension: Σw·w_j of those
+    }
+
+    // A breakdown value's group: its class totals, its complete children and the poor's Σw·score per cut-off.
+    private sealed record GroupTotals(ClassTotals Classes, double[] Complete, double[][] Intensity);
+
+    private UnitTotals Scratch => _scratch.Value!;
+
+    private GroupTotals GroupOf(ClassTotals classes, List<Cut> cuts)
+    {
+        var complete = new double[_units];
+        classes.Totals(Ones(), complete);
+        var intensity = new double[cuts.Count][];
+        for (var i = 0; i < cuts.Count; i++)
+        {
+            intensity[i] = new double[_units];
+            classes.Totals(Intensity(cuts[i]), intensity[i]);
+        }
+        return new GroupTotals(classes, complete, intensity);
+    }
+
+    // A breakdown value's share of its group's complete children.
+    private Results.Estimate ShareOfGroup(ClassTotals sub, GroupTotals group)
+    {
+        var ones = Ones();
+        var s = Scratch;
+        sub.Totals(ones, s.Complete);
+        return Engine.Ratio(s.Complete, group.Complete, Squares(sub, ones, group.Classes, ones));
+    }
+
+    private CountShare[] Distribution(ClassTotals classes, int maxD)
+    {
+        var ones = Ones();
+        var s = Scratch;
+        classes.Totals(ones, s.Complete);
+        var result = new CountShare[maxD + 1];
+        for (var t = 0; t <= maxD; t++)
+        {
+            var count = t;
+            var exactly = ByClass(c => _classes[c].Count == count ? 1 : 0);
+            var atLeast = ByClass(c => _classes[c].Count >= count ? 1 : 0);
+            classes.Totals(exactly, s.Identified);
+            var share = Engine.Ratio(s.Identified, s.Complete, Squares(classes, exactly, ones));
+            classes.Totals(atLeast, s.Identified);
+            result[t] = new CountShare(t, share, Engine.Ratio(s.Identified, s.Complete, Squares(classes, atLeast, ones)));
+        }
+        return result;
+    }
+
+    // Every cut-off of a domain, or of a breakdown value (then also its contribution to the group's M0).
+    private CutoffResult[] Cutoffs(ClassTotals classes, List<Cut> cuts, int[] dims, GroupTotals? group = null)
+    {
+        var s = Scratch;
+        var ones = Ones();
+        classes.Totals(ones, s.Complete);
+        var result = new CutoffResult[cuts.Count];
+        for (var i = 0; i < cuts.Count; i++) result[i] = Cutoff(classes, cuts[i], dims, s, ones, group, i);
+        return result;
+    }
+
+    // Per unit, the poor's totals are sums over the unit's class rows: one pass gives H, A, M0 and,
+    // over the rows' deprivation splits, every dimension's censored headcount and contribution.
+    private CutoffResult Cutoff(ClassTotals classes, Cut cut, int[] dims, UnitTotals s, double[] ones, GroupTotals? group, int index)
+    {
+        var id = cut.Identified;
+        var intensity = Intensity(cut);
+        classes.Totals(id, s.Identified);
+        classes.Totals(intensity, s.Intensity);
+        var d = dims.Length;
+        var deprived = new double[_classes.Count * d];   // per class × dimension: y of a child deprived in it
+        var weighted = new double[_classes.Count * d];
+        for (var c = 0; c < _classes.Count; c++)
+        {
+            var weights = _plan.Groups[_classes[c].Group].Weights;
+            for (var j = 0; j < d; j++)
+            {
+                deprived[c * d + j] = id[c];
+                weighted[c * d + j] = id[c] * weights[dims[j]];
+            }
+        }
+        classes.DeprivedTotals(deprived, s.Censored, _units);
+        classes.DeprivedTotals(weighted, s.Contributions, _units);
+        var censored = new Dictionary<string, Results.Estimate>();
+        var contributions = new Dictionary<string, Results.Estimate>();
+        for (var j = 0; j < d; j++)
+        {
+            var dim = j;
+            var name = _plan.DimensionNames[dims[j]];
+            censored[name] = Engine.Ratio(s.Censored.AsSpan(j * _units, _units), s.Complete,
+                (ratio, scale, q) => classes.DeprivedSquares(dim, deprived, ones, ratio, scale, _stratumOf, q));
+            contributions[name] = Engine.Ratio(s.Contributions.AsSpan(j * _units, _units), s.Intensity,
+                (ratio, scale, q) => classes.DeprivedSquares(dim, weighted, intensity, ratio, scale, _stratumOf, q));
+        }
+        return new CutoffResult(cut.K, cut.Share,
+            Engine.Ratio(s.Identified, s.Complete, Squares(classes, id, ones)),
+            Engine.Ratio(s.Intensity, s.Identified, Squares(classes, intensity, id)),
+            Engine.Ratio(s.Intensity, s.Complete, Squares(classes, intensity, ones)),
+            censored, contributions,
+            group is null ? null : Engine.Ratio(s.Intensity, group.Intensity[index], Squares(classes, intensity, group.Classes, intensity)));
+    }
+
+    private double[] Intensity(Cut cut) => ByClass(c => cut.Identified[c] * _classes[c].Score);
+
+    private SquaresOf Squares(ClassTotals t, double[] y, double[] x) =>
+        (ratio, scale, q) => t.Squares(y, x, ratio, scale, _stratumOf, q);
+
+    // y over a subgroup, x over its group: Σ_X w²(y·[Y] − R x)² = Σ_X w²(R x)² + Σ_Y w²((y − R x)² − (R x)²).
+    private SquaresOf Squares(ClassTotals sub, double[] y, ClassTotals group, double[] x) => (ratio, scale, q) =>
+    {
+        var zeros = new double[x.Length];
+        group.Squares(zeros, x, ratio, scale, _stratumOf, q);
+        sub.Squares(y, x, ratio, scale, _stratumOf, q);
+        sub.Squares(zeros, x, ratio, -scale, _stratumOf, q);
+    };
+}
