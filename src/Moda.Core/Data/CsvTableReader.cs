@@ -164,7 +164,7 @@ public sealed class CsvTableReader : IChunkedTableReader
             batch.FirstRow = chunk.FirstRow;
             var encoders = parser.Encoders(batch);
             var text = buffer.AsSpan(0, chunk.Length);
-            if (new UnquotedCsvChunk(text, _separator, parser, batch, encoders, chunk.FirstLine).TryRead()) return;
+            if (UnquotedCsvChunk.TryRead(text, _separator, parser, batch, encoders, chunk.FirstLine)) return;
 
             // Quotes, bare CRs, a malformed record: CsvHelper reads the chunk again from the start.
             batch.ResetCategories();

@@ -13,125 +13,115 @@ namespace Moda.Data;
 /// not a number — makes <see cref="TryRead"/> return false, and the caller parses the chunk with
 /// CsvHelper, which reads every case and words every error.
 /// </summary>
-internal ref struct UnquotedCsvChunk
+internal static class UnquotedCsvChunk
 {
-    private readonly ReadOnlySpan<byte> _text;
-    private readonly byte _separator;
-    private readonly CsvRowParser _parser;
-    private readonly ColumnBatch _batch;
-    private readonly CategoryEncoder?[] _encoders;
-    private readonly int[] _slotOfField;
-    private readonly bool[] _digitSlots;
-    private readonly double[]?[] _numbers;
-    private long _line;       // line of the current record
-    private int _row;         // batch row of the current record
-    private int _field;       // index of the current field in its record
-    private int _fieldStart;  // offset of the current field
-
-    /// <param name="text">Whole records (the last may lack its line end).</param>
+    /// <summary>
+    /// Parses every record of <paramref name="text"/> (whole records; the last may lack its line
+    /// end) into <paramref name="batch"/> after its current rows; false (batch partly filled)
+    /// when CsvHelper must read the chunk instead.
+    /// </summary>
+    /// <param name="text">The chunk's bytes.</param>
     /// <param name="separator">The field separator (ASCII).</param>
-    /// <param name="parser">Stores requested fields.</param>
-    /// <param name="batch">Receives the rows after its current ones.</param>
+    /// <param name="parser">Stores requested fields that are not lone digits.</param>
+    /// <param name="batch">Receives the rows.</param>
     /// <param name="encoders">The batch's category encoders.</param>
     /// <param name="firstLine">The file line of the first record.</param>
-    public UnquotedCsvChunk(ReadOnlySpan<byte> text, byte separator, CsvRowParser parser, ColumnBatch batch,
-                            CategoryEncoder?[] encoders, long firstLine)
+    public static bool TryRead(ReadOnlySpan<byte> text, byte separator, CsvRowParser parser, ColumnBatch batch,
+                               CategoryEncoder?[] encoders, long firstLine)
     {
-        _text = text;
-        _separator = separator;
-        _parser = parser;
-        _batch = batch;
-        _encoders = encoders;
-        _slotOfField = parser.SlotOfField;
-        _digitSlots = parser.DigitSlots;
-        _numbers = batch.Numbers;
-        _line = firstLine;
-        _row = batch.Count;
-    }
-
-    /// <summary>Parses every record into the batch; false (batch partly filled) when CsvHelper must.</summary>
-    public bool TryRead()
-    {
-        var text = _text;
         if (text.IndexOf((byte)'"') >= 0) return false;
         var crs = text.Count((byte)'\r');
         if (crs != 0 && crs != text.Count("\r\n"u8)) return false;   // a CR that does not end a line
 
+        // The scan's state lives in locals (registers), not in an object: it changes at every field.
+        var slotOfField = parser.SlotOfField;
+        var digitSlots = parser.DigitSlots;
+        var numbers = batch.Numbers;
+        var lines = batch.Lines;
+        var capacity = batch.Capacity;
+        var lastField = parser.FieldCount - 1;
+        int field = 0, fieldStart = 0, row = batch.Count;
+        var line = firstLine;
+
         ref var start = ref MemoryMarshal.GetReference(text);
         var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var vectors = Vector256.IsHardwareAccelerated;
+        var separators = Vector256.Create(separator);
+        var newlines = Vector256.Create((byte)'\n');
+        while (i < text.Length)
         {
-            var separators = Vector256.Create(_separator);
-            var newlines = Vector256.Create((byte)'\n');
-            for (; i <= text.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            uint bits, lineEnds;
+            int width;
+            if (vectors && i <= text.Length - Vector256<byte>.Count)
             {
                 var block = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var lineEnds = Vector256.Equals(block, newlines).ExtractMostSignificantBits();
-                var bits = Vector256.Equals(block, separators).ExtractMostSignificantBits() | lineEnds;
-                while (bits != 0)
-                {
-                    var bit = BitOperations.TrailingZeroCount(bits);
-                    var p = i + bit;
-                    if (((lineEnds >> bit) & 1) != 0 ? !EndRecord(p) : !EndField(p)) return false;
-                    bits &= bits - 1;
-                }
+                lineEnds = Vector256.Equals(block, newlines).ExtractMostSignificantBits();
+                bits = Vector256.Equals(block, separators).ExtractMostSignificantBits() | lineEnds;
+                width = Vector256<byte>.Count;
             }
+            else
+            {
+                var c = text[i];
+                lineEnds = c == (byte)'\n' ? 1u : 0u;
+                bits = lineEnds | (c == separator ? 1u : 0u);
+                width = 1;
+            }
+            while (bits != 0)
+            {
+                var bit = BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                var p = i + bit;
+                if (((lineEnds >> bit) & 1) == 0)
+                {
+                    if (field >= lastField || !Field(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, numbers, parser, batch, encoders))
+                        return false;
+                    field++;
+                }
+                else
+                {
+                    if (field != 0 || !IsBlank(text[fieldStart..p]))   // an empty line is skipped, as CsvHelper does
+                    {
+                        if (field != lastField || !Field(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, numbers, parser, batch, encoders))
+                            return false;
+                        lines[row++] = line;
+                    }
+                    line++;
+                    field = 0;
+                }
+                fieldStart = p + 1;
+            }
+            i += width;
         }
-        for (; i < text.Length; i++)
-            if (text[i] == (byte)'\n' ? !EndRecord(i) : text[i] == _separator && !EndField(i)) return false;
 
         // A last record without its line end.
-        if ((_fieldStart < text.Length || _field > 0) && !EndRecord(text.Length)) return false;
-        _batch.Count = _row;
-        return true;
-    }
-
-    // A separator at offset p closes the current field.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool EndField(int p)
-    {
-        if (!Field(p)) return false;
-        _field++;
-        _fieldStart = p + 1;
-        return true;
-    }
-
-    private bool EndRecord(int p)
-    {
-        if (_field == 0 && IsBlank(_text[_fieldStart..p]))
+        if (fieldStart < text.Length || field > 0)
         {
-            // An empty line: skipped, as CsvHelper does (SkipEmptyLines).
+            if (field != lastField || !Field(text, fieldStart, text.Length, slotOfField[field], row, capacity, digitSlots, numbers, parser, batch, encoders))
+                return false;
+            lines[row++] = line;
         }
-        else
-        {
-            if (_field != _parser.FieldCount - 1 || !Field(p)) return false;
-            _batch.Lines[_row] = _line;
-            _row++;
-        }
-        _line++;
-        _field = 0;
-        _fieldStart = p + 1;
+        batch.Count = row;
         return true;
     }
 
-    // Stores the current field (ending at p) if a column asks for it.
+    // Stores the field text[from..to] in row `row` of its slot (none: -1); false when it cannot.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly bool Field(int p)
+    private static bool Field(ReadOnlySpan<byte> text, int from, int to, int slot, int row, int capacity, bool[] digitSlots,
+                              double[]?[] numbers, CsvRowParser parser, ColumnBatch batch, CategoryEncoder?[] encoders)
     {
-        if ((uint)_field >= (uint)_slotOfField.Length || _row >= _batch.Capacity) return false;
-        var slot = _slotOfField[_field];
+        if (row >= capacity) return false;
         if (slot < 0) return true;
         // Most cells of a deprivation file: a lone 0/1 digit in a plain numeric column.
-        if (p - _fieldStart == 1 && _digitSlots[slot])
+        if (to - from == 1 && digitSlots[slot])
         {
-            var d = (uint)(_text[_fieldStart] - '0');
+            var d = (uint)(text[from] - '0');
             if (d <= 9)
             {
-                _numbers[slot]![_row] = d;
+                numbers[slot]![row] = d;
                 return true;
             }
         }
-        return _parser.TryParseField(slot, _text[_fieldStart..p], _batch, _encoders, _row);
+        return parser.TryParseField(slot, text[from..to], batch, encoders, row);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.IsEmpty || (line.Length == 1 && line[0] == (byte)'\r');
