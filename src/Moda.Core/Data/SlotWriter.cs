@@ -18,6 +18,8 @@ internal sealed class SlotWriter
     private readonly IReadOnlyDictionary<double, string>? _numberLabels;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>? _textLabels;
     private readonly Dictionary<double, int> _numberCodes = [];
+    private double _lastValue = double.NaN;
+    private int _lastCode;
     private CategoryDictionary? _dict;
     private char[] _chars = new char[256];
 
@@ -52,12 +54,16 @@ internal sealed class SlotWriter
             batch.Codes[slot]![row] = -1;
             return;
         }
-        if (!_numberCodes.TryGetValue(value, out var code))
+        if (value != _lastValue) // runs of one value (a stratum, a cluster) skip the lookup
         {
-            code = NewNumberCode(value);
-            _numberCodes[value] = code;
+            if (!_numberCodes.TryGetValue(value, out _lastCode))
+            {
+                _lastCode = NewNumberCode(value);
+                _numberCodes[value] = _lastCode;
+            }
+            _lastValue = value;
         }
-        batch.Codes[slot]![row] = code;
+        batch.Codes[slot]![row] = _lastCode;
     }
 
     private int NewNumberCode(double value)
