@@ -66,6 +66,17 @@ internal sealed class SlotWriter
         batch.Codes[slot]![row] = _lastCode;
     }
 
+    /// <summary>A run of numbers read from the file (NaN when missing) into rows from <paramref name="row"/> on.</summary>
+    public void PutNumbers(ColumnBatch batch, int slot, int row, ReadOnlySpan<double> values)
+    {
+        if (_request.Kind == ColumnKind.Numeric && !_missing.MatchesNumbers)
+        {
+            values.CopyTo(batch.Numbers[slot].AsSpan(row)); // NaN stays NaN; no code to compare with
+            return;
+        }
+        for (var i = 0; i < values.Length; i++) PutNumber(batch, slot, row + i, values[i]);
+    }
+
     private int NewNumberCode(double value)
     {
         if (_missing.IsMissingNumber(value)) return -1;
