@@ -46,9 +46,10 @@ internal sealed class MissingCodes
     public bool MatchesNumbers => _numbers.Length > 0;
 
     /// <summary>True for a number equal to one of the numeric codes.</summary>
-    public bool IsMissingNumber(double value)
+    public bool IsMissingNumber(double value) => _numbers.Length != 0 && IsCode(value);
+
+    private bool IsCode(double value)
     {
-        if (_numbers.Length == 0) return false;
         foreach (var n in _numbers)
             if (value == n) return true;
         return false;

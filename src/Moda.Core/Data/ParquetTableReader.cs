@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
 using Parquet;
@@ -27,8 +28,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
         Path = path;
         using var file = Open();
         _fileLength = file.Stream.Length;
-        _fields = file.Reader.Schema.GetDataFields();
-        _groupRows = file.Reader.RowGroups.Select(g => g.RowCount).ToArray();
+        (_fields, _groupRows) = Guard(() => (file.Reader.Schema.GetDataFields(), file.Reader.RowGroups.Select(g => g.RowCount).ToArray()));
         ColumnNames = _fields.Select(f => f.Name).ToArray();
         Variables = _fields.Select(f => new VariableInfo(f.Name, TypeName(f), IsNumeric(f.ClrType), null, [])).ToArray();
     }
@@ -96,6 +96,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
                         batch.Count = 0;
                     }
                 }
+                current.Return();
             }
             if (batch.Count > 0) yield return batch;
         }
@@ -147,7 +148,10 @@ public sealed class ParquetTableReader : IChunkedTableReader
             while (_groupRows[g] == 0) g++; // empty row groups hold none of the chunk's rows
             var from = (int)(row - _groupStarts[g]);
             var n = (int)Math.Min(chunk.FirstRow + chunk.Length - row, _groupRows[g] - from);
-            Copy(Group(g, fields), from, n, batch, writers, row + 1);
+            var shared = _shared[g] is not null;
+            var group = Group(g, fields);
+            Copy(group, from, n, batch, writers, row + 1);
+            if (!shared) group.Return();
             row += n;
         }
     }
@@ -155,7 +159,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
     // The requested columns of row group g: decoded here, or shared with the other chunks that read from it.
     private DecodedGroup Group(int g, DataField[] fields)
     {
-        if (_shared[g] is not { } shared) return DecodeOnce(g, fields);
+        if (_shared[g] is not { } shared) return DecodeOnce(g, fields); // the caller returns its arrays
         var decoded = shared.Get(fields, () => DecodeOnce(g, fields));
         if (shared.Release()) _shared[g] = null;
         return decoded;
@@ -201,8 +205,20 @@ public sealed class ParquetTableReader : IChunkedTableReader
         batch.Count += count;
     }
 
-    // The requested columns of one row group.
-    private sealed record DecodedGroup(int Rows, double[]?[] Numbers, string?[]?[] Texts);
+    // The requested columns of one row group; the number arrays are rented (longer than Rows).
+    private sealed record DecodedGroup(int Rows, double[]?[] Numbers, string?[]?[] Texts)
+    {
+        /// <summary>Gives the number arrays back to the pool (the group is not read again).</summary>
+        public void Return()
+        {
+            for (var s = 0; s < Numbers.Length; s++)
+                if (Numbers[s] is { } numbers)
+                {
+                    ArrayPool<double>.Shared.Return(numbers);
+                    Numbers[s] = null;
+                }
+        }
+    }
 
     // A row group read by several chunks: decoded by the first to come, dropped after the last.
     private sealed class SharedGroup(int users)
@@ -251,51 +267,68 @@ public sealed class ParquetTableReader : IChunkedTableReader
             }
             else
             {
-                numbers[s] = new double[rows];
-                ReadNumbers(rg, fields[s], numbers[s]!, rows);
+                numbers[s] = ArrayPool<double>.Shared.Rent(rows);
+                ReadNumbers(rg, fields[s], numbers[s].AsSpan(0, rows));
             }
         }
         return new DecodedGroup(rows, numbers, texts);
     });
 
-    private static void ReadNumbers(ParquetRowGroupReader rg, DataField field, double[] destination, int rows)
+    private static void ReadNumbers(ParquetRowGroupReader rg, DataField field, Span<double> destination)
     {
         var t = field.ClrType;
-        if (t == typeof(double)) Read<double>(rg, field, destination, rows);
-        else if (t == typeof(float)) Read<float>(rg, field, destination, rows, SlotWriter.FromFloat);
-        else if (t == typeof(int)) Read<int>(rg, field, destination, rows);
-        else if (t == typeof(long)) Read<long>(rg, field, destination, rows);
-        else if (t == typeof(short)) Read<short>(rg, field, destination, rows);
-        else if (t == typeof(sbyte)) Read<sbyte>(rg, field, destination, rows);
-        else if (t == typeof(byte)) Read<byte>(rg, field, destination, rows);
-        else if (t == typeof(ushort)) Read<ushort>(rg, field, destination, rows);
-        else if (t == typeof(uint)) Read<uint>(rg, field, destination, rows);
-        else if (t == typeof(ulong)) Read<ulong>(rg, field, destination, rows);
-        else if (t == typeof(decimal)) Read<decimal>(rg, field, destination, rows, v => (double)v);
-        else if (t == typeof(bool)) Read<bool>(rg, field, destination, rows, v => v ? 1 : 0);
+        if (t == typeof(double)) Read<double>(rg, field, destination);
+        else if (t == typeof(float)) Read<float>(rg, field, destination, SlotWriter.FromFloat);
+        else if (t == typeof(int)) Read<int>(rg, field, destination);
+        else if (t == typeof(long)) Read<long>(rg, field, destination);
+        else if (t == typeof(short)) Read<short>(rg, field, destination);
+        else if (t == typeof(sbyte)) Read<sbyte>(rg, field, destination);
+        else if (t == typeof(byte)) Read<byte>(rg, field, destination);
+        else if (t == typeof(ushort)) Read<ushort>(rg, field, destination);
+        else if (t == typeof(uint)) Read<uint>(rg, field, destination);
+        else if (t == typeof(ulong)) Read<ulong>(rg, field, destination);
+        else if (t == typeof(decimal)) Read<decimal>(rg, field, destination, v => (double)v);
+        else if (t == typeof(bool)) Read<bool>(rg, field, destination, v => v ? 1 : 0);
         else throw new InvalidOperationException(t.Name);
     }
 
     // Numbers that convert to double exactly as a cast does, without a call per value.
-    private static void Read<T>(ParquetRowGroupReader rg, DataField field, double[] destination, int rows) where T : struct, INumberBase<T>
+    private static void Read<T>(ParquetRowGroupReader rg, DataField field, Span<double> destination) where T : struct, INumberBase<T>
     {
+        var rows = destination.Length;
         if (field.IsNullable)
         {
-            var values = new T?[rows];
-            rg.ReadAsync<T>(field, values.AsMemory()).GetAwaiter().GetResult();
-            for (var i = 0; i < rows; i++) destination[i] = values[i] is { } v ? double.CreateTruncating(v) : double.NaN;
+            var values = ArrayPool<T?>.Shared.Rent(rows);
+            try
+            {
+                rg.ReadAsync<T>(field, values.AsMemory(0, rows)).GetAwaiter().GetResult();
+                for (var i = 0; i < rows; i++) destination[i] = values[i] is { } v ? double.CreateTruncating(v) : double.NaN;
+            }
+            finally
+            {
+                ArrayPool<T?>.Shared.Return(values);
+            }
         }
         else
         {
-            var values = new T[rows];
-            rg.ReadAsync<T>(field, values.AsMemory()).GetAwaiter().GetResult();
-            for (var i = 0; i < rows; i++) destination[i] = double.CreateTruncating(values[i]);
+            var values = ArrayPool<T>.Shared.Rent(rows);
+            try
+            {
+                rg.ReadAsync<T>(field, values.AsMemory(0, rows)).GetAwaiter().GetResult();
+                for (var i = 0; i < rows; i++) destination[i] = double.CreateTruncating(values[i]);
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(values);
+            }
         }
         if (typeof(T) == typeof(double)) ToMissing(destination);
     }
 
-    private static void Read<T>(ParquetRowGroupReader rg, DataField field, double[] destination, int rows, Func<T, double> convert) where T : struct
+    // The rarer types (float, decimal, boolean) through a conversion delegate.
+    private static void Read<T>(ParquetRowGroupReader rg, DataField field, Span<double> destination, Func<T, double> convert) where T : struct
     {
+        var rows = destination.Length;
         if (field.IsNullable)
         {
             var values = new T?[rows];
@@ -312,7 +345,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
     }
 
     // Infinities read as missing, like a non-finite number in any other format.
-    private static void ToMissing(double[] values)
+    private static void ToMissing(Span<double> values)
     {
         for (var i = 0; i < values.Length; i++) if (!double.IsFinite(values[i])) values[i] = double.NaN;
     }

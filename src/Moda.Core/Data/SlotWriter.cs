@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Moda.Data;
@@ -42,19 +43,19 @@ internal sealed class SlotWriter
     public void Bind(ColumnBatch batch, int slot) => _dict = batch.Categories[slot];
 
     /// <summary>A number read from the file (NaN when the file says missing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PutNumber(ColumnBatch batch, int slot, int row, double value)
     {
         if (_request.Kind == ColumnKind.Numeric)
-        {
             batch.Numbers[slot]![row] = double.IsNaN(value) || _missing.IsMissingNumber(value) ? double.NaN : value;
-            return;
-        }
-        if (double.IsNaN(value))
-        {
-            batch.Codes[slot]![row] = -1;
-            return;
-        }
-        if (value != _lastValue) // runs of one value (a stratum, a cluster) skip the lookup
+        else
+            batch.Codes[slot]![row] = double.IsNaN(value) ? -1 : CodeOf(value);
+    }
+
+    // The category code of a number; runs of one value (a stratum, a cluster) skip the lookup.
+    private int CodeOf(double value)
+    {
+        if (value != _lastValue)
         {
             if (!_numberCodes.TryGetValue(value, out _lastCode))
             {
@@ -63,7 +64,7 @@ internal sealed class SlotWriter
             }
             _lastValue = value;
         }
-        batch.Codes[slot]![row] = _lastCode;
+        return _lastCode;
     }
 
     /// <summary>A run of numbers read from the file (NaN when missing) into rows from <paramref name="row"/> on.</summary>

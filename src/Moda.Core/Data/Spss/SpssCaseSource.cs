@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Moda.Data.Spss;
@@ -129,6 +130,7 @@ internal sealed class SpssCaseSource : IDisposable
     }
 
     // How many of the 8 bytes of word equal value (exact per byte: no carries between bytes).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CountBytes(ulong word, byte value)
     {
         const ulong low7 = 0x7F7F7F7F7F7F7F7FUL;
@@ -150,47 +152,69 @@ internal sealed class SpssCaseSource : IDisposable
             return true;
         }
         // Bytecode: elements are written as 8-byte words in file byte order, straight from the
-        // buffer; only a command block or raw value that straddles a refill takes the slow path.
+        // buffer (state in locals while decoding); only a command block or raw value that
+        // straddles a refill takes the slow path.
+        if (_ended) return false;
         var elements = MemoryMarshal.Cast<byte, ulong>(caseBytes);
+        var words = _words;
+        var buffer = _buffer;
+        var pos = _bufferPos;
+        var command = _command;
+        var block = BinaryPrimitives.ReadUInt64LittleEndian(_commands); // code i in byte i
         var e = 0;
-        while (e < elements.Length)
+        try
         {
-            if (_ended) return e == 0 ? false : throw Error($"the compressed data end inside case {caseNumber}");
-            if (_command == 8)
+            while (e < elements.Length)
             {
-                if (_bufferLen - _bufferPos >= 8)
+                if (command == 8)
                 {
-                    _buffer.AsSpan(_bufferPos, 8).CopyTo(_commands);
-                    _bufferPos += 8;
-                }
-                else
-                {
-                    var got = Fill(_commands);
-                    if (got == 0)
+                    if (_bufferLen - pos >= 8)
                     {
-                        _ended = true;
-                        continue;
+                        block = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(pos, 8));
+                        pos += 8;
                     }
-                    if (got < 8) throw Error("the compressed data end inside a block of commands");
+                    else
+                    {
+                        _bufferPos = pos;
+                        var got = Fill(_commands);
+                        pos = _bufferPos;
+                        if (got == 0) break;
+                        if (got < 8) throw Error("the compressed data end inside a block of commands");
+                        block = BinaryPrimitives.ReadUInt64LittleEndian(_commands);
+                    }
+                    command = 0;
                 }
-                _command = 0;
-            }
-            var code = _commands[_command++];
-            if (code == 0) continue;
-            if (code == 253)
-            {
-                if (_bufferLen - _bufferPos >= 8)
+                var code = (byte)(block >> (8 * command++));
+                if (code == 0) continue;
+                if (code < 252) elements[e++] = words[code];
+                else if (code == 253)
                 {
-                    elements[e] = MemoryMarshal.Read<ulong>(_buffer.AsSpan(_bufferPos, 8));
-                    _bufferPos += 8;
+                    if (_bufferLen - pos >= 8)
+                    {
+                        elements[e++] = MemoryMarshal.Read<ulong>(buffer.AsSpan(pos, 8));
+                        pos += 8;
+                    }
+                    else
+                    {
+                        _bufferPos = pos;
+                        if (Fill(caseBytes.Slice(8 * e, 8)) < 8) throw Error("the compressed data end inside an uncompressed value");
+                        pos = _bufferPos;
+                        e++;
+                    }
                 }
-                else if (Fill(caseBytes.Slice(8 * e, 8)) < 8) throw Error("the compressed data end inside an uncompressed value");
-                e++;
+                else if (code == 252) break;
+                else elements[e++] = words[code];
             }
-            else if (code == 252) _ended = true;
-            else elements[e++] = _words[code];
         }
-        return true;
+        finally
+        {
+            _bufferPos = pos;
+            _command = command;
+            BinaryPrimitives.WriteUInt64LittleEndian(_commands, block);
+        }
+        if (e == elements.Length) return true;
+        _ended = true; // the end code, or the end of the data
+        return e == 0 ? false : throw Error($"the compressed data end inside case {caseNumber}");
     }
 
     private int Fill(Span<byte> destination)

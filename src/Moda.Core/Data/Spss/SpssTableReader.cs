@@ -91,7 +91,7 @@ public sealed class SpssTableReader : IChunkedTableReader
             {
                 var cell = caseBytes.AsSpan(8 * v.Element, 8);
                 var value = BitConverter.Int64BitsToDouble(big ? BinaryPrimitives.ReadInt64BigEndian(cell) : BinaryPrimitives.ReadInt64LittleEndian(cell));
-                if (value == -double.MaxValue || !double.IsFinite(value) || v.IsUserMissing(value)) value = double.NaN;
+                if (value == -double.MaxValue || !double.IsFinite(value) || (v.HasUserMissing && v.IsUserMissing(value))) value = double.NaN;
                 writers[s].PutNumber(batch, s, row, value);
             }
             else
