@@ -148,29 +148,44 @@ public sealed class ParquetTableReader : IChunkedTableReader
             while (_groupRows[g] == 0) g++; // empty row groups hold none of the chunk's rows
             var from = (int)(row - _groupStarts[g]);
             var n = (int)Math.Min(chunk.FirstRow + chunk.Length - row, _groupRows[g] - from);
-            var shared = _shared[g] is not null;
-            var group = Group(g, fields);
-            Copy(group, from, n, batch, writers, row + 1);
-            if (!shared) group.Return();
+            DecodedGroup group;
+            if (_shared[g] is null)
+            {
+                // A row group of this chunk alone: columns stored as read are decoded straight into the batch.
+                var direct = from == 0 && n == _groupRows[g] ? Direct(batch, writers) : null;
+                group = DecodeOnce(g, fields, direct, batch.Count);
+                Copy(group, from, n, batch, writers, row + 1);
+                group.Return();
+            }
+            else Copy(Shared(g, fields), from, n, batch, writers, row + 1);
             row += n;
         }
     }
 
-    // The requested columns of row group g: decoded here, or shared with the other chunks that read from it.
-    private DecodedGroup Group(int g, DataField[] fields)
+    // Row group g, which other chunks read from too: decoded by the first of them, dropped after the last.
+    private DecodedGroup Shared(int g, DataField[] fields)
     {
-        if (_shared[g] is not { } shared) return DecodeOnce(g, fields); // the caller returns its arrays
-        var decoded = shared.Get(fields, () => DecodeOnce(g, fields));
+        var shared = _shared[g]!;
+        var decoded = shared.Get(fields, () => DecodeOnce(g, fields, null, 0));
         if (shared.Release()) _shared[g] = null;
         return decoded;
     }
 
-    private DecodedGroup DecodeOnce(int g, DataField[] fields)
+    // Per slot, the batch's numbers when the writer stores numbers as read, else null.
+    private static double[]?[] Direct(ColumnBatch batch, SlotWriter[] writers)
+    {
+        var direct = new double[]?[writers.Length];
+        for (var s = 0; s < writers.Length; s++)
+            if (writers[s].StoresNumbersAsRead) direct[s] = batch.Numbers[s];
+        return direct;
+    }
+
+    private DecodedGroup DecodeOnce(int g, DataField[] fields, double[]?[]? direct, int directRow)
     {
         var file = _open.TryTake(out var f) ? f : Open();
         try
         {
-            return Decode(file, g, fields);
+            return Decode(file, g, fields, direct, directRow);
         }
         finally
         {
@@ -195,7 +210,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
         for (var s = 0; s < writers.Length; s++)
         {
             if (group.Numbers[s] is { } numbers) writers[s].PutNumbers(batch, s, row0, numbers.AsSpan(from, count));
-            else texts = true;
+            else if (group.Texts[s] is not null) texts = true; // else decoded straight into the batch
         }
         if (texts)
             for (var i = 0; i < count; i++)
@@ -252,7 +267,9 @@ public sealed class ParquetTableReader : IChunkedTableReader
         return rows;
     }
 
-    private DecodedGroup Decode(OpenFile file, int group, DataField[] fields) => Guard(() =>
+    // The requested columns of a row group; a numeric column with a slot in direct is decoded into it
+    // from directRow on (and has no array of its own).
+    private DecodedGroup Decode(OpenFile file, int group, DataField[] fields, double[]?[]? direct = null, int directRow = 0) => Guard(() =>
     {
         var rows = (int)CheckedRows(group);
         using var rg = file.Reader.OpenRowGroupReader(group);
@@ -265,6 +282,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
                 texts[s] = new string?[rows];
                 rg.ReadAsync(fields[s], texts[s].AsMemory()).GetAwaiter().GetResult();
             }
+            else if (direct?[s] is { } target) ReadNumbers(rg, fields[s], target.AsSpan(directRow, rows));
             else
             {
                 numbers[s] = ArrayPool<double>.Shared.Rent(rows);
