@@ -316,15 +316,25 @@ public sealed class ParquetTableReader : IChunkedTableReader
         var rows = destination.Length;
         if (field.IsNullable)
         {
-            var values = ArrayPool<T?>.Shared.Rent(rows);
+            // The raw read gives the present values packed, and per row a definition level that
+            // is the field's maximum when the row has a value (no T? per row to unpack).
+            var values = ArrayPool<T>.Shared.Rent(rows);
+            var levels = ArrayPool<int>.Shared.Rent(rows);
             try
             {
-                rg.ReadAsync<T>(field, values.AsMemory(0, rows)).GetAwaiter().GetResult();
-                for (var i = 0; i < rows; i++) destination[i] = values[i] is { } v ? double.CreateTruncating(v) : double.NaN;
+                rg.ReadRawAsync<T>(field, values.AsMemory(0, rows), levels.AsMemory(0, rows), null).GetAwaiter().GetResult();
+                var defined = field.MaxDefinitionLevel;
+                for (int i = 0, j = 0; i < rows; i++)
+                {
+                    var present = levels[i] == defined;
+                    destination[i] = present ? double.CreateTruncating(values[j]) : double.NaN;
+                    j += present ? 1 : 0;
+                }
             }
             finally
             {
-                ArrayPool<T?>.Shared.Return(values);
+                ArrayPool<T>.Shared.Return(values);
+                ArrayPool<int>.Shared.Return(levels);
             }
         }
         else
