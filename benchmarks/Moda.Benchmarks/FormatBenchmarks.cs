@@ -8,8 +8,9 @@ namespace Moda.Benchmarks;
 /// <summary>
 /// The same 1M-child file as CSV, Stata .dta, SPSS .sav and Parquet (twins written by pandas,
 /// readstat and hyparquet-writer: run <c>benchmarks/formats.sh</c> once to make them), each read
-/// into the default profile's columns, and each read + classified + turned into the histogram
-/// as <c>moda analyze</c> does (every core). A format whose twin is absent is skipped.
+/// into the default profile's columns (in order, and in chunks on every core), and each read +
+/// classified + turned into the histogram as <c>moda analyze</c> does (every core). A format whose
+/// twin is absent is skipped.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
@@ -37,6 +38,27 @@ public class FormatBenchmarks
         var requests = BenchData.DefaultPlan(reader).Requests;
         long rows = 0;
         foreach (var batch in reader.Read(requests, BenchData.BatchRows)) rows += batch.Count;
+        return rows;
+    }
+
+    /// <summary>
+    /// Every chunk parsed into its own batch on every core, as moda analyze's workers parse them
+    /// (no classification); a reader that cannot be split reads in order.
+    /// </summary>
+    [Benchmark, ReadsFile]
+    public long ReadChunks()
+    {
+        using var reader = TableReaders.Open(_path);
+        var requests = BenchData.DefaultPlan(reader).Requests;
+        if (reader is not IChunkedTableReader { CanReadChunks: true } chunked) return Read();
+        var chunks = chunked.Chunks(BenchData.BatchRows);
+        long rows = 0;
+        Parallel.ForEach(chunks, () => new ColumnBatch(requests, BenchData.BatchRows), (chunk, _, batch) =>
+        {
+            chunked.ReadChunk(chunk, batch);
+            Interlocked.Add(ref rows, batch.Count);
+            return batch;
+        }, _ => { });
         return rows;
     }
 

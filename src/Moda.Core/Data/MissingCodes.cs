@@ -42,10 +42,14 @@ internal sealed class MissingCodes
     /// <summary>True for empty text or text equal to one of the codes (for readers that decode text first).</summary>
     public bool IsMissingText(ReadOnlySpan<char> cell) => cell.IsEmpty || _textLookup.Contains(cell);
 
+    /// <summary>True when some code reads as a number, so <see cref="IsMissingNumber"/> can be true.</summary>
+    public bool MatchesNumbers => _numbers.Length > 0;
+
     /// <summary>True for a number equal to one of the numeric codes.</summary>
-    public bool IsMissingNumber(double value)
+    public bool IsMissingNumber(double value) => _numbers.Length != 0 && IsCode(value);
+
+    private bool IsCode(double value)
     {
-        if (_numbers.Length == 0) return false;
         foreach (var n in _numbers)
             if (value == n) return true;
         return false;

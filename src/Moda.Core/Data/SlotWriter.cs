@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Moda.Data;
@@ -18,6 +19,8 @@ internal sealed class SlotWriter
     private readonly IReadOnlyDictionary<double, string>? _numberLabels;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>? _textLabels;
     private readonly Dictionary<double, int> _numberCodes = [];
+    private double _lastValue = double.NaN;
+    private int _lastCode;
     private CategoryDictionary? _dict;
     private char[] _chars = new char[256];
 
@@ -40,24 +43,45 @@ internal sealed class SlotWriter
     public void Bind(ColumnBatch batch, int slot) => _dict = batch.Categories[slot];
 
     /// <summary>A number read from the file (NaN when the file says missing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PutNumber(ColumnBatch batch, int slot, int row, double value)
     {
         if (_request.Kind == ColumnKind.Numeric)
-        {
             batch.Numbers[slot]![row] = double.IsNaN(value) || _missing.IsMissingNumber(value) ? double.NaN : value;
+        else
+            batch.Codes[slot]![row] = double.IsNaN(value) ? -1 : CodeOf(value);
+    }
+
+    // The category code of a number; runs of one value (a stratum, a cluster) skip the lookup.
+    private int CodeOf(double value)
+    {
+        if (value != _lastValue)
+        {
+            if (!_numberCodes.TryGetValue(value, out _lastCode))
+            {
+                _lastCode = NewNumberCode(value);
+                _numberCodes[value] = _lastCode;
+            }
+            _lastValue = value;
+        }
+        return _lastCode;
+    }
+
+    /// <summary>
+    /// True when numbers go into the slot as read (a numeric slot, no missing code is a number):
+    /// a reader may then store them itself, NaN for missing.
+    /// </summary>
+    public bool StoresNumbersAsRead => _request.Kind == ColumnKind.Numeric && !_missing.MatchesNumbers;
+
+    /// <summary>A run of numbers read from the file (NaN when missing) into rows from <paramref name="row"/> on.</summary>
+    public void PutNumbers(ColumnBatch batch, int slot, int row, ReadOnlySpan<double> values)
+    {
+        if (StoresNumbersAsRead)
+        {
+            values.CopyTo(batch.Numbers[slot].AsSpan(row)); // NaN stays NaN; no code to compare with
             return;
         }
-        if (double.IsNaN(value))
-        {
-            batch.Codes[slot]![row] = -1;
-            return;
-        }
-        if (!_numberCodes.TryGetValue(value, out var code))
-        {
-            code = NewNumberCode(value);
-            _numberCodes[value] = code;
-        }
-        batch.Codes[slot]![row] = code;
+        for (var i = 0; i < values.Length; i++) PutNumber(batch, slot, row + i, values[i]);
     }
 
     private int NewNumberCode(double value)

@@ -210,6 +210,38 @@ public class HostileFileTests
         });
     }
 
+    /// <summary>The chunked path (every core in moda analyze) on damaged files: read, or the project's data error naming the file.</summary>
+    [Theory]
+    [InlineData("haven_byte.sav")]
+    [InlineData("haven_none.sav")]
+    [InlineData("parquet.parquet")]
+    public void Mutated_files_read_in_chunks_or_fail_with_a_data_error(string name)
+    {
+        var random = new Random(6);
+        for (var trial = 0; trial < 150; trial++)
+        {
+            var bytes = Fixture(name);
+            for (var i = random.Next(1, 9); i > 0; i--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            var path = Path.Combine(Path.GetTempPath(), $"moda-hostile-{Guid.NewGuid():N}{Path.GetExtension(name)}");
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                using var reader = (IChunkedTableReader)TableReaders.Open(path);
+                var requests = reader.Variables.Select(v => new ColumnRequest(v.Name, v.IsNumeric ? ColumnKind.Numeric : ColumnKind.Categorical, [])).ToArray();
+                var batch = new ColumnBatch(requests, 7);
+                foreach (var chunk in reader.Chunks(7)) reader.ReadChunk(chunk, batch);
+            }
+            catch (ModaDataException e)
+            {
+                Assert.Contains(path, e.Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
     private static void Poison(byte[] bytes, string text)
     {
         var at = IndexOf(bytes, Encoding.UTF8.GetBytes(text));

@@ -26,7 +26,7 @@ public class SpssChunkTests
     {
         using var reader = new SpssTableReader(Path.Combine(TestPaths.Root, file));
         var requests = reader.Variables.Select(v => new ColumnRequest(v.Name, v.IsNumeric ? ColumnKind.Numeric : ColumnKind.Categorical, [""])).ToArray();
-        var expected = Rows(reader.Read(requests, 65536));
+        var expected = BatchRows.Of(reader.Read(requests, 65536));
         Assert.True(reader.CanReadChunks);
         var chunks = reader.Chunks(rowsPerChunk);
         var actual = new List<string>();
@@ -35,21 +35,9 @@ public class SpssChunkTests
         {
             reader.ReadChunk(chunk, batch);
             Assert.Equal(chunk.FirstRow, batch.FirstRow);
-            actual.AddRange(Rows([batch]));
+            actual.AddRange(BatchRows.Of([batch]));
         }
         Assert.Equal(expected.Count, actual.Count);
         Assert.Equal(expected, actual);
-    }
-
-    // Each row as text: numbers by their bits, categories by their value, so codes may differ.
-    private static List<string> Rows(IEnumerable<ColumnBatch> batches)
-    {
-        var rows = new List<string>();
-        foreach (var b in batches)
-            for (var r = 0; r < b.Count; r++)
-                rows.Add(b.Lines[r] + ":" + string.Join("|", b.Requests.Select((_, s) => b.Numbers[s] is { } n
-                    ? BitConverter.DoubleToInt64Bits(n[r]).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    : b.Codes[s]![r] < 0 ? "<missing>" : b.Categories[s]![b.Codes[s]![r]])));
-        return rows;
     }
 }

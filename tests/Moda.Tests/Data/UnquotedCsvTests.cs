@@ -33,7 +33,7 @@ public class UnquotedCsvTests
             var expected = Outcome(() =>
             {
                 using var r = new CsvTableReader(path);
-                return Rows(r.Read(Requests, 4));
+                return BatchRows.Of(r.Read(Requests, 4));
             });
             var actual = Outcome(() =>
             {
@@ -43,7 +43,7 @@ public class UnquotedCsvTests
                 foreach (var chunk in r.Chunks(rowsPerChunk))
                 {
                     r.ReadChunk(chunk, batch);
-                    rows.AddRange(Rows([batch]));
+                    rows.AddRange(BatchRows.Of([batch]));
                 }
                 return rows;
             });
@@ -101,16 +101,5 @@ public class UnquotedCsvTests
         {
             return "error: " + e.Message;
         }
-    }
-
-    private static List<string> Rows(IEnumerable<ColumnBatch> batches)
-    {
-        var rows = new List<string>();
-        foreach (var b in batches)
-            for (var r = 0; r < b.Count; r++)
-                rows.Add(b.Lines[r] + ":" + string.Join("|", b.Requests.Select((_, s) => b.Numbers[s] is { } n
-                    ? BitConverter.DoubleToInt64Bits(n[r]).ToString(CultureInfo.InvariantCulture)
-                    : b.Codes[s]![r] < 0 ? "<missing>" : b.Categories[s]![b.Codes[s]![r]])));
-        return rows;
     }
 }

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Moda.Data.Spss;
 
@@ -18,7 +21,7 @@ internal sealed class SpssCaseSource : IDisposable
     private readonly byte[] _commands = new byte[8];
     private int _command = 8;
     private bool _ended;
-    private readonly byte[] _sysmis = new byte[8];
+    private readonly ulong[] _words = new ulong[256]; // per code, the 8 bytes it stands for, in file order
     private readonly ZlibBlocks? _zlib;
 
     public SpssCaseSource(string path, SpssDictionary dict, CaseStart? start = null)
@@ -38,8 +41,14 @@ internal sealed class SpssCaseSource : IDisposable
             _data = _zlib;
         }
         else _data = _input.Stream;
-        if (dict.BigEndian) BinaryPrimitives.WriteInt64BigEndian(_sysmis, BitConverter.DoubleToInt64Bits(-double.MaxValue));
-        else BinaryPrimitives.WriteInt64LittleEndian(_sysmis, BitConverter.DoubleToInt64Bits(-double.MaxValue));
+        Span<byte> word = stackalloc byte[8];
+        for (var code = 1; code < 256; code++)
+        {
+            var value = code == 255 ? -double.MaxValue : code - dict.Bias; // 255 is system-missing
+            if (dict.BigEndian) BinaryPrimitives.WriteInt64BigEndian(word, BitConverter.DoubleToInt64Bits(value));
+            else BinaryPrimitives.WriteInt64LittleEndian(word, BitConverter.DoubleToInt64Bits(value));
+            _words[code] = code == 254 ? 0x2020202020202020UL : MemoryMarshal.Read<ulong>(word); // 254 is eight spaces
+        }
     }
 
     /// <summary>Where a case begins: the file position, and for bytecode the command block and next code.</summary>
@@ -62,14 +71,19 @@ internal sealed class SpssCaseSource : IDisposable
                 starts.Add(new CaseStart(dict.DataOffset + c * caseBytes, new byte[8], 8));
             return (starts, cases);
         }
-        // Walk the command blocks in a large buffer; raw values (code 253) are stepped over.
+        // Walk the command blocks in a large buffer; raw values (code 253) are stepped over. Most
+        // blocks are counted whole (elements and raw values by bit tricks on the 8 codes); only a
+        // block with the end code, or in which a chunk starts or the declared cases end, is walked
+        // code by code.
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var buffer = new byte[1 << 20];
         long bufferStart = dict.DataOffset;
         var filled = 0;
         var at = 0;             // index in buffer of the next command block
-        long found = 0;
-        var elements = 0;
+        long elements = 0;      // elements decoded so far, over all cases
+        var caseElements = (long)dict.CaseElements;
+        var chunkElements = casesPerChunk * caseElements;
+        var lastElement = dict.Cases >= 0 ? dict.Cases * caseElements : long.MaxValue;
         var block = new byte[8];
         while (true)
         {
@@ -81,31 +95,48 @@ internal sealed class SpssCaseSource : IDisposable
                 filled = RandomAccess.Read(handle, buffer, bufferStart);
                 if (filled < 8) break;
             }
-            var pos = bufferStart + at + 8;
-            buffer.AsSpan(at, 8).CopyTo(block);
+            var word = MemoryMarshal.Read<ulong>(buffer.AsSpan(at, 8));
             at += 8;
+            var count = 8 - CountBytes(word, 0);
+            var raw = CountBytes(word, 253);
+            var nextStart = starts.Count * chunkElements;
+            if (CountBytes(word, 252) == 0 && elements + count <= nextStart && elements + count < lastElement)
+            {
+                elements += count;
+                at += 8 * raw;
+                continue;
+            }
+            var pos = bufferStart + at;
+            buffer.AsSpan(at - 8, 8).CopyTo(block);
             var ended = false;
             for (var i = 0; i < 8; i++)
             {
                 var code = block[i];
                 if (code == 0) continue;
                 if (code == 252) { ended = true; break; }
-                if (elements == 0 && found > 0 && found % casesPerChunk == 0 && starts.Count * (long)casesPerChunk == found)
+                if (elements > 0 && elements == starts.Count * chunkElements)
                     starts.Add(new CaseStart(pos, (byte[])block.Clone(), i));
                 if (code == 253)
                 {
                     at += 8;
                     pos += 8;
                 }
-                if (++elements == dict.CaseElements)
-                {
-                    elements = 0;
-                    found++;
-                }
+                elements++;
             }
-            if (ended || (dict.Cases >= 0 && found >= dict.Cases)) break;
+            if (ended || elements >= lastElement) break;
         }
+        var found = caseElements == 0 ? 0 : elements / caseElements;
         return (starts, dict.Cases >= 0 ? Math.Min(dict.Cases, found) : found);
+    }
+
+    // How many of the 8 bytes of word equal value (exact per byte: no carries between bytes).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CountBytes(ulong word, byte value)
+    {
+        const ulong low7 = 0x7F7F7F7F7F7F7F7FUL;
+        var x = word ^ (0x0101010101010101UL * value);
+        var zero = ~(((x & low7) + low7) | x | low7);
+        return BitOperations.PopCount(zero);
     }
 
     private string Where => _zlib is { } z ? $"zlib block {z.Block + 1}" : $"byte offset {_consumedBefore + _bufferPos}";
@@ -120,57 +151,70 @@ internal sealed class SpssCaseSource : IDisposable
             if (got < caseBytes.Length) throw Error($"the file ends inside case {caseNumber}");
             return true;
         }
-        for (var e = 0; e < caseBytes.Length; e += 8)
+        // Bytecode: elements are written as 8-byte words in file byte order, straight from the
+        // buffer (state in locals while decoding); only a command block or raw value that
+        // straddles a refill takes the slow path.
+        if (_ended) return false;
+        var elements = MemoryMarshal.Cast<byte, ulong>(caseBytes);
+        var words = _words;
+        var buffer = _buffer;
+        var pos = _bufferPos;
+        var command = _command;
+        var block = BinaryPrimitives.ReadUInt64LittleEndian(_commands); // code i in byte i
+        var e = 0;
+        try
         {
-            if (!NextElement(caseBytes.Slice(e, 8)))
+            while (e < elements.Length)
             {
-                if (e == 0) return false;
-                throw Error($"the compressed data end inside case {caseNumber}");
-            }
-        }
-        return true;
-    }
-
-    private bool NextElement(Span<byte> element)
-    {
-        while (true)
-        {
-            if (_ended) return false;
-            if (_command == 8)
-            {
-                var got = Fill(_commands);
-                if (got == 0)
+                if (command == 8)
                 {
-                    _ended = true;
-                    return false;
+                    if (_bufferLen - pos >= 8)
+                    {
+                        block = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(pos, 8));
+                        pos += 8;
+                    }
+                    else
+                    {
+                        _bufferPos = pos;
+                        var got = Fill(_commands);
+                        pos = _bufferPos;
+                        if (got == 0) break;
+                        if (got < 8) throw Error("the compressed data end inside a block of commands");
+                        block = BinaryPrimitives.ReadUInt64LittleEndian(_commands);
+                    }
+                    command = 0;
                 }
-                if (got < 8) throw Error("the compressed data end inside a block of commands");
-                _command = 0;
-            }
-            var code = _commands[_command++];
-            switch (code)
-            {
-                case 0:
-                    continue;
-                case 252:
-                    _ended = true;
-                    return false;
-                case 253:
-                    if (Fill(element) < 8) throw Error("the compressed data end inside an uncompressed value");
-                    return true;
-                case 254:
-                    element.Fill((byte)' ');
-                    return true;
-                case 255:
-                    _sysmis.CopyTo(element);
-                    return true;
-                default:
-                    var value = code - _dict.Bias;
-                    if (_dict.BigEndian) BinaryPrimitives.WriteInt64BigEndian(element, BitConverter.DoubleToInt64Bits(value));
-                    else BinaryPrimitives.WriteInt64LittleEndian(element, BitConverter.DoubleToInt64Bits(value));
-                    return true;
+                var code = (byte)(block >> (8 * command++));
+                if (code == 0) continue;
+                if (code < 252) elements[e++] = words[code];
+                else if (code == 253)
+                {
+                    if (_bufferLen - pos >= 8)
+                    {
+                        elements[e++] = MemoryMarshal.Read<ulong>(buffer.AsSpan(pos, 8));
+                        pos += 8;
+                    }
+                    else
+                    {
+                        _bufferPos = pos;
+                        if (Fill(caseBytes.Slice(8 * e, 8)) < 8) throw Error("the compressed data end inside an uncompressed value");
+                        pos = _bufferPos;
+                        e++;
+                    }
+                }
+                else if (code == 252) break;
+                else elements[e++] = words[code];
             }
         }
+        finally
+        {
+            _bufferPos = pos;
+            _command = command;
+            BinaryPrimitives.WriteUInt64LittleEndian(_commands, block);
+        }
+        if (e == elements.Length) return true;
+        _ended = true; // the end code, or the end of the data
+        return e == 0 ? false : throw Error($"the compressed data end inside case {caseNumber}");
     }
 
     private int Fill(Span<byte> destination)

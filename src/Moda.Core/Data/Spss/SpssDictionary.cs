@@ -23,6 +23,8 @@ internal sealed class SpssVariable
     public List<ValueLabel> LabelList { get; } = [];
     public bool IsNumeric => Width == 0;
 
+    public bool HasUserMissing => MissingValues.Length > 0 || MissingRange.HasValue;
+
     public bool IsUserMissing(double v)
     {
         foreach (var m in MissingValues) if (v == m) return true;

@@ -54,20 +54,19 @@ public sealed class SpssTableReader : IChunkedTableReader
     {
         var batch = new ColumnBatch(columns, batchRows);
         for (var s = 0; s < writers.Length; s++) writers[s].Bind(batch, s);
-        var caseBytes = new byte[8 * _dict.CaseElements];
-        var text = TextBuffer(vars);
+        var cases = new CaseRun(_dict, vars);
         using var source = new SpssCaseSource(Path, _dict);
         long observation = 0;
         while (_dict.Cases < 0 || observation < _dict.Cases)
         {
-            if (!source.Next(caseBytes, observation + 1))
-            {
-                if (_dict.Cases >= 0)
-                    throw new ModaDataException(Path, $"the data end after {observation} cases; the header declares {_dict.Cases}");
-                break;
-            }
-            observation++;
-            FillRow(caseBytes, text, batch, vars, writers, observation);
+            var want = (int)Math.Min(Math.Min(cases.Capacity, batchRows - batch.Count), _dict.Cases < 0 ? long.MaxValue : _dict.Cases - observation);
+            var got = cases.Read(source, want, observation + 1);
+            FillRows(cases, got, batch, vars, writers, observation + 1);
+            cases.ThrowPending();
+            if (got < want && _dict.Cases >= 0)
+                throw new ModaDataException(Path, $"the data end after {observation + got} cases; the header declares {_dict.Cases}");
+            observation += got;
+            if (got < want) break;
             if (batch.Count == batchRows)
             {
                 yield return batch;
@@ -78,46 +77,81 @@ public sealed class SpssTableReader : IChunkedTableReader
         if (batch.Count > 0) yield return batch;
     }
 
-    // One case's requested variables into the batch's next row.
-    private void FillRow(byte[] caseBytes, byte[] text, ColumnBatch batch, SpssVariable[] vars, SlotWriter[] writers, long observation)
+    // Consecutive cases into the batch's next rows: numbers column by column (they cannot fail),
+    // then text row by row, so the first bad cell reported is the first in the file.
+    private void FillRows(CaseRun cases, int count, ColumnBatch batch, SpssVariable[] vars, SlotWriter[] writers, long firstObservation)
     {
+        var row0 = batch.Count;
+        for (var i = 0; i < count; i++) batch.Lines[row0 + i] = firstObservation + i;
         var big = _dict.BigEndian;
-        var row = batch.Count;
-        batch.Lines[row] = observation;
+        var bytes = cases.Bytes;
+        var stride = cases.CaseBytes;
+        var texts = false;
         for (var s = 0; s < vars.Length; s++)
         {
             var v = vars[s];
-            if (v.IsNumeric)
+            if (!v.IsNumeric)
             {
-                var cell = caseBytes.AsSpan(8 * v.Element, 8);
-                var value = BitConverter.Int64BitsToDouble(big ? BinaryPrimitives.ReadInt64BigEndian(cell) : BinaryPrimitives.ReadInt64LittleEndian(cell));
-                if (value == -double.MaxValue || !double.IsFinite(value) || v.IsUserMissing(value)) value = double.NaN;
-                writers[s].PutNumber(batch, s, row, value);
+                texts = true;
+                continue;
             }
-            else
+            var writer = writers[s];
+            var userMissing = v.HasUserMissing;
+            if (writer.StoresNumbersAsRead && !userMissing)
             {
-                var n = 0;
-                foreach (var (element, width) in v.Segments)
+                // Without branches on the values (missing cells come in no order the CPU can guess).
+                var numbers = batch.Numbers[s].AsSpan(row0, count);
+                for (int i = 0, at = 8 * v.Element; i < numbers.Length; i++, at += stride)
                 {
-                    var take = Math.Min(width, 255);
-                    caseBytes.AsSpan(8 * element, take).CopyTo(text.AsSpan(n));
-                    n += take;
+                    var cell = bytes.AsSpan(at, 8);
+                    var bits = big ? BinaryPrimitives.ReadInt64BigEndian(cell) : BinaryPrimitives.ReadInt64LittleEndian(cell);
+                    var missing = bits == SystemMissingBits || (bits & InfinityBits) == InfinityBits;
+                    numbers[i] = BitConverter.Int64BitsToDouble(missing ? NaNBits : bits);
                 }
-                n = Math.Min(n, v.Width);
-                try
-                {
-                    if (v.MissingStrings.Count > 0 && v.MissingStrings.Contains(_dict.Encoding.GetString(text, 0, n).TrimEnd(' ')))
-                        writers[s].PutText(batch, s, row, "", observation);
-                    else
-                        writers[s].PutBytes(batch, s, row, text.AsSpan(0, n), _dict.Encoding, observation);
-                }
-                catch (System.Text.DecoderFallbackException)
-                {
-                    throw new ModaDataException(Path, $"case {observation}: the text is not valid {_dict.EncodingName}", 0, v.Name);
-                }
+                continue;
+            }
+            for (int i = 0, at = 8 * v.Element; i < count; i++, at += stride)
+            {
+                var cell = bytes.AsSpan(at, 8);
+                var value = BitConverter.Int64BitsToDouble(big ? BinaryPrimitives.ReadInt64BigEndian(cell) : BinaryPrimitives.ReadInt64LittleEndian(cell));
+                if (value == -double.MaxValue || !double.IsFinite(value) || (userMissing && v.IsUserMissing(value))) value = double.NaN;
+                writer.PutNumber(batch, s, row0 + i, value);
             }
         }
-        batch.Count++;
+        if (texts)
+            for (var i = 0; i < count; i++)
+                for (var s = 0; s < vars.Length; s++)
+                    if (!vars[s].IsNumeric)
+                        PutText(bytes.AsSpan(i * stride, stride), cases.Text, batch, row0 + i, s, vars[s], writers[s], firstObservation + i);
+        batch.Count += count;
+    }
+
+    private static readonly long SystemMissingBits = BitConverter.DoubleToInt64Bits(-double.MaxValue);
+    private static readonly long NaNBits = BitConverter.DoubleToInt64Bits(double.NaN);
+    private const long InfinityBits = 0x7FF0000000000000; // exponent all ones: infinity or NaN
+
+    // One case's string variable into its slot.
+    private void PutText(ReadOnlySpan<byte> caseBytes, byte[] text, ColumnBatch batch, int row, int s, SpssVariable v, SlotWriter writer, long observation)
+    {
+        var n = 0;
+        foreach (var (element, width) in v.Segments)
+        {
+            var take = Math.Min(width, 255);
+            caseBytes.Slice(8 * element, take).CopyTo(text.AsSpan(n));
+            n += take;
+        }
+        n = Math.Min(n, v.Width);
+        try
+        {
+            if (v.MissingStrings.Count > 0 && v.MissingStrings.Contains(_dict.Encoding.GetString(text, 0, n).TrimEnd(' ')))
+                writer.PutText(batch, s, row, "", observation);
+            else
+                writer.PutBytes(batch, s, row, text.AsSpan(0, n), _dict.Encoding, observation);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new ModaDataException(Path, $"case {observation}: the text is not valid {_dict.EncodingName}", 0, v.Name);
+        }
     }
 
     /// <inheritdoc />
@@ -148,15 +182,17 @@ public sealed class SpssTableReader : IChunkedTableReader
         batch.FirstRow = chunk.FirstRow;
         var writers = columns.Select((c, i) => new SlotWriter(Path, c, vars[i].NumberLabels, vars[i].TextLabels)).ToArray();
         for (var s = 0; s < writers.Length; s++) writers[s].Bind(batch, s);
-        var caseBytes = new byte[8 * _dict.CaseElements];
-        var text = TextBuffer(vars);
+        var cases = new CaseRun(_dict, vars);
         using var source = new SpssCaseSource(Path, _dict, _starts[chunk.Index]);
-        for (var r = 0; r < chunk.Length; r++)
+        for (var r = 0; r < chunk.Length;)
         {
-            var observation = chunk.FirstRow + r + 1;
-            if (!source.Next(caseBytes, observation))
-                throw new ModaDataException(Path, $"the data end after {observation - 1} cases; the header declares {_dict.Cases}");
-            FillRow(caseBytes, text, batch, vars, writers, observation);
+            var want = Math.Min(cases.Capacity, chunk.Length - r);
+            var got = cases.Read(source, want, chunk.FirstRow + r + 1);
+            FillRows(cases, got, batch, vars, writers, chunk.FirstRow + r + 1);
+            cases.ThrowPending();
+            if (got < want)
+                throw new ModaDataException(Path, $"the data end after {chunk.FirstRow + r + got} cases; the header declares {_dict.Cases}");
+            r += got;
         }
     }
 
@@ -164,8 +200,63 @@ public sealed class SpssTableReader : IChunkedTableReader
         columns.Select(c => _dict.Variables.FirstOrDefault(v => v.Name == c.Name)
             ?? throw new ModaDataException(Path, $"no variable '{c.Name}'; the variables are: {string.Join(", ", ColumnNames)}", 0, c.Name)).ToArray();
 
-    private static byte[] TextBuffer(SpssVariable[] vars) =>
-        new byte[Math.Max(8, vars.Select(v => v.Segments.Sum(s => Math.Min(s.Width, 255))).DefaultIfEmpty(8).Max())];
+    // A run of raw cases (up to 256, at most 1 MB unless one case is larger), decoded one after
+    // another and then put column by column.
+    private sealed class CaseRun
+    {
+        public CaseRun(SpssDictionary dict, SpssVariable[] vars)
+        {
+            CaseBytes = 8 * dict.CaseElements;
+            Capacity = (int)Math.Clamp((1 << 20) / Math.Max(CaseBytes, 1), 1, 256);
+            Bytes = new byte[(long)Capacity * CaseBytes];
+            var longest = 8;
+            foreach (var v in vars)
+            {
+                var width = 0;
+                foreach (var (_, w) in v.Segments) width += Math.Min(w, 255);
+                longest = Math.Max(longest, width);
+            }
+            Text = new byte[longest];
+        }
+
+        public int CaseBytes { get; }
+
+        public int Capacity { get; }
+
+        public byte[] Bytes { get; }
+
+        /// <summary>Room for the longest requested string.</summary>
+        public byte[] Text { get; }
+
+        /// <summary>
+        /// Reads up to <paramref name="count"/> cases; fewer at the end of the data, or before a
+        /// damaged case, whose error waits in <see cref="ThrowPending"/> until the cases before it
+        /// are put (so the first error reported is the first in the file).
+        /// </summary>
+        public int Read(SpssCaseSource source, int count, long firstObservation)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                try
+                {
+                    if (!source.Next(Bytes.AsSpan(i * CaseBytes, CaseBytes), firstObservation + i)) return i;
+                }
+                catch (ModaDataException e)
+                {
+                    _pending = e;
+                    return i;
+                }
+            }
+            return count;
+        }
+
+        public void ThrowPending()
+        {
+            if (_pending is { } e) throw e;
+        }
+
+        private ModaDataException? _pending;
+    }
 
     /// <inheritdoc />
     public void Dispose() { }
