@@ -153,6 +153,10 @@ public sealed class SurveyHistogram
         var deprived = c.Deprived;
         var observed = c.Observed;
 
+        // Survey files list a PSU's children together: the stratum, unit and breakdown cell are
+        // resolved once per run of rows that share their codes, not once per row.
+        var runEnd = 0;
+        int stratumIndex = 0, unit = 0, cell = -1;
         for (var r = 0; r < batch.Count; r++)
         {
             var w = 1.0;
@@ -161,21 +165,25 @@ public sealed class SurveyHistogram
                 w = weight[r];
                 if (!(w >= 0)) throw Bad(batch, r, plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing" : $"the survey weight {w} is negative");
             }
-            var s = 0;
-            if (plan.StratumSlot >= 0)
+            if (r >= runEnd)
             {
-                s = stratum[r];
-                if (s < 0) throw Bad(batch, r, plan.StratumSlot, "the stratum is missing");
+                var s = 0;
+                if (plan.StratumSlot >= 0)
+                {
+                    s = stratum[r];
+                    if (s < 0) throw Bad(batch, r, plan.StratumSlot, "the stratum is missing");
+                }
+                stratumIndex = StratumIndex(s, fpc.IsEmpty ? double.NaN : fpc[r], batch, r);
+                if (plan.ClusterSlot >= 0)
+                {
+                    if (psu[r] < 0) throw Bad(batch, r, plan.ClusterSlot, "the cluster (PSU) is missing");
+                    unit = Unit(stratumIndex, psu[r]);
+                }
+                else unit = _rowUnits ? NewUnit(stratumIndex, (int)(batch.FirstRow + r)) : Unit(stratumIndex, -1);
+                runEnd = _rowUnits ? r + 1 : RunEnd(batch, r, stratum, psu, fpc);
+                CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex] += runEnd - r;
+                cell = -1; // found at the run's first child in an age group (a cell is made only for one)
             }
-            var stratumIndex = StratumIndex(s, fpc.IsEmpty ? double.NaN : fpc[r], batch, r);
-            int unit;
-            if (plan.ClusterSlot >= 0)
-            {
-                if (psu[r] < 0) throw Bad(batch, r, plan.ClusterSlot, "the cluster (PSU) is missing");
-                unit = Unit(stratumIndex, psu[r]);
-            }
-            else unit = _rowUnits ? NewUnit(stratumIndex, (int)(batch.FirstRow + r)) : Unit(stratumIndex, -1);
-            CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex]++;
 
             var g = group[r];
             if (g < 0)
@@ -184,11 +192,10 @@ public sealed class SurveyHistogram
                 continue;
             }
             var pattern = PatternIndex(g, deprived[r], observed[r], hasMonetary ? c.MonetaryTruth[r] : (byte)1);
-            var cell = 0;
-            if (groupBy > 0)
+            if (cell < 0)
             {
                 for (var k = 0; k < groupBy; k++) cellCodes[k] = batch.Codes[plan.GroupBySlots[k]]![r];
-                cell = CellIndex(cellCodes);
+                cell = groupBy > 0 ? CellIndex(cellCodes) : 0;
             }
             AddEntry(unit, cell, pattern, w, w * w, 1);
             if (_indicatorStride > 0) AddIndicators(c, r, g, unit, w);
@@ -316,6 +323,25 @@ public sealed class SurveyHistogram
         CollectionsMarshal.AsSpan(EntryWeight)[entry] += w;
         CollectionsMarshal.AsSpan(EntryWeight2)[entry] += w2;
         CollectionsMarshal.AsSpan(EntryCount)[entry] += n;
+    }
+
+    // The first row after `start` whose stratum, PSU, fpc or breakdown codes differ from its own.
+    private int RunEnd(ColumnBatch batch, int start, ReadOnlySpan<int> stratum, ReadOnlySpan<int> psu, ReadOnlySpan<double> fpc)
+    {
+        var end = batch.Count;
+        if (!psu.IsEmpty) end = SameUntil(psu, start, end);
+        if (!stratum.IsEmpty) end = SameUntil(stratum, start, end);
+        foreach (var slot in _plan.GroupBySlots) end = SameUntil(batch.Categorical(slot), start, end);
+        if (!fpc.IsEmpty)
+            for (var r = start + 1; r < end; r++)
+                if (!fpc[r].Equals(fpc[start])) return r;
+        return end;
+    }
+
+    private static int SameUntil(ReadOnlySpan<int> codes, int start, int end)
+    {
+        var i = codes[(start + 1)..end].IndexOfAnyExcept(codes[start]);
+        return i < 0 ? end : start + 1 + i;
     }
 
     private void AddIndicators(ChildClassifier c, int r, int g, int unit, double w)
