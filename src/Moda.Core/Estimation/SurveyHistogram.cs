@@ -242,17 +242,24 @@ public sealed class SurveyHistogram
         // rows appears twice, which every estimator sums anyway. The histogram stays open for
         // Add only until its first merge.
         _merged = true;
-        for (var e = 0; e < other.EntryUnit.Count; e++)
-        {
-            EntryUnit.Add(units[other.EntryUnit[e]]);
-            EntryCell.Add(cells[other.EntryCell[e]]);
-            EntryPattern.Add(patterns[other.EntryPattern[e]]);
-            EntryWeight.Add(other.EntryWeight[e]);
-            EntryWeight2.Add(other.EntryWeight2[e]);
-            EntryCount.Add(other.EntryCount[e]);
-        }
+        Remap(EntryUnit, other.EntryUnit, units);
+        Remap(EntryCell, other.EntryCell, cells);
+        Remap(EntryPattern, other.EntryPattern, patterns);
+        EntryWeight.AddRange(CollectionsMarshal.AsSpan(other.EntryWeight));
+        EntryWeight2.AddRange(CollectionsMarshal.AsSpan(other.EntryWeight2));
+        EntryCount.AddRange(CollectionsMarshal.AsSpan(other.EntryCount));
         Rows += other.Rows;
         Unassigned += other.Unassigned;
+    }
+
+    // Appends `from` to `to` with every value v replaced by map[v].
+    private static void Remap(List<int> to, List<int> from, int[] map)
+    {
+        var at = to.Count;
+        CollectionsMarshal.SetCount(to, at + from.Count);
+        var target = CollectionsMarshal.AsSpan(to)[at..];
+        var source = CollectionsMarshal.AsSpan(from);
+        for (var e = 0; e < source.Length; e++) target[e] = map[source[e]];
     }
 
     /// <summary>
