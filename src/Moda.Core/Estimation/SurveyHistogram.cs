@@ -21,7 +21,7 @@ public sealed class SurveyHistogram
     private readonly LongIntMap _patternIndex = new();
     private readonly Dictionary<UInt128, int> _wideIndex = [];
     private readonly Dictionary<ulong, int> _cellIndex = [];
-    private readonly LongIntMap _entries = new(1 << 16);
+    private readonly LongIntMap _entries = new();   // grows; asked only for (unit, cell) pairs met again
     private readonly LongIntMap _runs = new();      // (unit, cell) pairs met so far
     private int[] _stratumOfCode = [];              // stratum category code → stratum index + 1
     private int[] _unitOfPsu = [];                  // PSU category code → unit + 1 (nested ids)
