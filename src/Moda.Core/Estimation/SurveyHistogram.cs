@@ -320,12 +320,14 @@ public sealed class SurveyHistogram
         }
         if (added)
         {
+            // A new entry starts at its first child's values (0.0 + w: the same bits as summing from zero).
             EntryUnit.Add(unit);
             EntryCell.Add(cell);
             EntryPattern.Add(pattern);
-            EntryWeight.Add(0);
-            EntryWeight2.Add(0);
-            EntryCount.Add(0);
+            EntryWeight.Add(0.0 + w);
+            EntryWeight2.Add(0.0 + w2);
+            EntryCount.Add(n);
+            return;
         }
         CollectionsMarshal.AsSpan(EntryWeight)[entry] += w;
         CollectionsMarshal.AsSpan(EntryWeight2)[entry] += w2;
