@@ -40,6 +40,9 @@ public sealed class SurveyHistogram
     private int _run;
     private int _runUnit = -1, _runCell = -1;
     private bool _runIsFirst;
+    private readonly int _dimensions;
+    private readonly uint[] _groupMasks;     // per age group: the dimensions it is asked about
+    private readonly int[] _dense;           // (group, deprived mask) → pattern + 1, for fully observed children; empty when too large
 
     /// <summary>
     /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
@@ -59,6 +62,9 @@ public sealed class SurveyHistogram
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
         _indicatorStride = plan.Indicators.All(i => i.IsWholeDimension) ? 0 : plan.Groups.Count * plan.Indicators.Count * 4;
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
+        _dimensions = plan.DimensionNames.Count;
+        _groupMasks = plan.Groups.Select(g => g.DimensionMask).ToArray();
+        _dense = (long)plan.Groups.Count << _dimensions <= 1 << 16 ? new int[plan.Groups.Count << _dimensions] : [];
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
         if (plan.GroupBySlots.Count == 0) Cells.Add([]); // the one cell when there are no breakdowns
@@ -430,6 +436,19 @@ public sealed class SurveyHistogram
     }
 
     private int PatternIndex(int g, uint deprived, uint observed, byte monetary)
+    {
+        // Most children are observed in every dimension of their group, with no monetary rule:
+        // their pattern is found in a dense table by (group, deprived mask), without hashing.
+        if (monetary == 1 && _dense.Length > 0 && observed == _groupMasks[g])
+        {
+            ref var slot = ref _dense[(g << _dimensions) | (int)deprived];
+            if (slot == 0) slot = PatternIndexHashed(g, deprived, observed, monetary) + 1;
+            return slot - 1;
+        }
+        return PatternIndexHashed(g, deprived, observed, monetary);
+    }
+
+    private int PatternIndexHashed(int g, uint deprived, uint observed, byte monetary)
     {
         if (_packPatterns)
         {
