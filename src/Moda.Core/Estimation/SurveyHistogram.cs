@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Moda.Data;
 using Moda.Deprivation;
@@ -284,6 +285,7 @@ public sealed class SurveyHistogram
         EntryCount.TrimExcess();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddEntry(int unit, int cell, int pattern, double w, double w2, long n)
     {
         if (pattern >= 1 << 20 || cell >= 1 << 12)
@@ -435,6 +437,7 @@ public sealed class SurveyHistogram
         return _unitStratum.Count - 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int PatternIndex(int g, uint deprived, uint observed, byte monetary)
     {
         // Most children are observed in every dimension of their group, with no monetary rule:
