@@ -413,6 +413,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
         }
         try
         {
+            ParquetFooter.Check(Path, stream.SafeFileHandle); // Parquet.Net hangs on some damaged footers
             return new OpenFile(stream, Guard(() => ParquetReader.CreateAsync(stream).GetAwaiter().GetResult()));
         }
         catch

@@ -189,6 +189,20 @@ public class HostileFileTests
         }
     }
 
+    /// <summary>
+    /// A footer whose damage sends Parquet.Net's Thrift reader past the footer's end made it loop
+    /// forever (found by fuzzing; it hung a test run): the footer is now walked first.
+    /// </summary>
+    [Fact]
+    public async Task A_parquet_footer_that_hung_parquet_net_is_a_data_error()
+    {
+        var bytes = Fixture("parquet.parquet");
+        foreach (var (at, value) in new[] { (4241, 164), (663, 2), (2522, 37), (2366, 120) }) bytes[at] = (byte)value;
+        var error = await Task.Run(() => Fails(bytes, ".parquet")).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("byte offset", error.Message);
+        Assert.Contains("footer", error.Message);
+    }
+
     /// <summary>Random byte changes to valid fixtures: the reader reads or throws ModaDataException, never anything else.</summary>
     [Property(MaxTest = 300)]
     public Property Mutated_files_read_or_fail_with_a_data_error()
