@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using Microsoft.Win32.SafeHandles;
-
 namespace Moda.Data;
 
 /// <summary>
@@ -14,34 +11,22 @@ internal static class ParquetFooter
     private const int MaxDepth = 64;
 
     /// <summary>Throws <see cref="ModaDataException"/> unless the footer is a whole Thrift struct within the file.</summary>
-    public static void Check(string path, SafeFileHandle file)
+    public static void Check(string path)
     {
-        var length = RandomAccess.GetLength(file);
-        if (length < 12) throw new ModaDataException(path, "byte offset 0: the file is too short to be Parquet (under 12 bytes)");
-        Span<byte> tail = stackalloc byte[8];
-        Read(path, file, tail, length - 8);
-        if (!tail[4..].SequenceEqual("PAR1"u8))
-            throw new ModaDataException(path, $"byte offset {length - 4}: not a readable Parquet file (no PAR1 at the end)");
-        var footerLength = BinaryPrimitives.ReadUInt32LittleEndian(tail);
-        if (footerLength == 0 || footerLength > length - 12)
-            throw new ModaDataException(path, $"byte offset {length - 8}: the footer length {footerLength} does not fit the file of {length} bytes");
-        var start = length - 8 - footerLength;
-        var footer = new byte[footerLength];
-        Read(path, file, footer, start);
+        using var input = new BinaryInput(path);
+        if (input.Length < 12) throw input.Error("the file is too short to be Parquet (under 12 bytes)", 0);
+        input.Position = input.Length - 8;
+        var footerLength = input.U32("the footer length");
+        if (!input.Bytes(4, "the closing magic").AsSpan().SequenceEqual("PAR1"u8))
+            throw input.Error("not a readable Parquet file (no PAR1 at the end)", input.Length - 4);
+        if (footerLength == 0 || footerLength > input.Length - 12)
+            throw input.Error($"the footer length {footerLength} does not fit the file of {input.Length} bytes", input.Length - 8);
+        var start = input.Length - 8 - footerLength;
+        input.Position = start;
+        var footer = input.Bytes(footerLength, "the footer");
         var pos = 0;
         if (!SkipStruct(footer, ref pos, 0))
-            throw new ModaDataException(path, $"byte offset {start + Math.Min(pos, footer.Length)}: the Parquet footer (file metadata) is damaged");
-    }
-
-    private static void Read(string path, SafeFileHandle file, Span<byte> into, long offset)
-    {
-        var done = 0;
-        while (done < into.Length)
-        {
-            var n = RandomAccess.Read(file, into[done..], offset + done);
-            if (n <= 0) throw new ModaDataException(path, $"byte offset {offset + done}: the file ended while its footer was read");
-            done += n;
-        }
+            throw input.Error("the Parquet footer (file metadata) is damaged", start + Math.Min(pos, footer.Length));
     }
 
     // A struct: fields until a stop byte. False when anything runs past the end.

@@ -26,6 +26,7 @@ public sealed class ParquetTableReader : IChunkedTableReader
     public ParquetTableReader(string path)
     {
         Path = path;
+        ParquetFooter.Check(path); // once, before Parquet.Net reads the footer: it hangs on some damaged ones
         using var file = Open();
         _fileLength = file.Stream.Length;
         (_fields, _groupRows) = Guard(() => (file.Reader.Schema.GetDataFields(), file.Reader.RowGroups.Select(g => g.RowCount).ToArray()));
@@ -413,7 +414,6 @@ public sealed class ParquetTableReader : IChunkedTableReader
         }
         try
         {
-            ParquetFooter.Check(Path, stream.SafeFileHandle); // Parquet.Net hangs on some damaged footers
             return new OpenFile(stream, Guard(() => ParquetReader.CreateAsync(stream).GetAwaiter().GetResult()));
         }
         catch
