@@ -32,6 +32,9 @@ public sealed class ChildClassifier
         _strict = plan.Spec.MissingRule == MissingRule.Strict;
         _ageDivisor = plan.Spec.AgeUnit == AgeUnit.Months ? 12 : 1;
         _groupMasks = plan.Groups.Select(g => g.DimensionMask).ToArray();
+        // One (empty) truth array per indicator from the start: a first batch may have no rows
+        // (a chunk of blank lines), and Ensure only grows what is there.
+        IndicatorTruth = _indicators.Select(_ => Array.Empty<byte>()).ToArray();
     }
 
     /// <summary>Age group of each row, -1 when the age is missing or in no group.</summary>
@@ -161,8 +164,7 @@ public sealed class ChildClassifier
 
     private void Ensure(int n)
     {
-        // Compared with the truth arrays too: a first batch may be empty (a chunk of blank lines).
-        if (Group.Length >= n && IndicatorTruth.Length == _indicators.Length) return;
+        if (Group.Length >= n) return;
         Group = new int[n];
         Deprived = new uint[n];
         Observed = new uint[n];
