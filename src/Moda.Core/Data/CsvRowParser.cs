@@ -77,7 +77,7 @@ internal sealed class CsvRowParser
             return true;
         }
         // The common case first: a one-digit flag that is not a missing code.
-        if (span.Length == 1 && (uint)(span[0] - '0') <= 9 && !_missing[slot].HasNumericCodes)
+        if (span.Length == 1 && (uint)(span[0] - '0') <= 9 && DigitSlots[slot])
         {
             batch.Numbers[slot]![row] = span[0] - '0';
             return true;
