@@ -26,9 +26,7 @@ OUT=${OUT:-/tmp/x.json}
 DATA=benchmarks/data
 JIT_BIN=src/Moda.Cli/bin/Release/net10.0/moda
 R2R_DIR=benchmarks/bin/moda-r2r
-R2R_BIN=$R2R_DIR/moda
 AOT_DIR=benchmarks/bin/moda-aot
-AOT_BIN=$AOT_DIR/moda
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 rows_of() { case $1 in 1m) echo 1000000 ;; 10m) echo 10000000 ;; *) echo "unknown size '$1' (use 1m or 10m)" >&2; exit 2 ;; esac; }
@@ -58,26 +56,21 @@ echo "== build"
 dotnet build src/Moda.Cli -c Release -v quiet -nologo | grep -E 'error|Warn|->' || true
 [ -x "$JIT_BIN" ] || { echo "no $JIT_BIN after the build" >&2; exit 1; }
 variants=("jit:$JIT_BIN")
-if [ "$R2R" = 1 ]; then
-  if dotnet publish src/Moda.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-       -o "$R2R_DIR" -v quiet -nologo > /tmp/moda-e2e-publish.log 2>&1 && [ -x "$R2R_BIN" ]; then
-    echo "ReadyToRun publish: $R2R_BIN"
-    variants+=("r2r:$R2R_BIN")
+# publish NAME DIR HINT ARGS...: publishes the CLI to DIR and adds it to the timed builds, or
+# says why it could not.
+publish() {
+  local name=$1 dir=$2 hint=$3; shift 3
+  if dotnet publish src/Moda.Cli -c Release -r linux-x64 "$@" -o "$dir" -v quiet -nologo \
+       > /tmp/moda-e2e-publish.log 2>&1 && [ -x "$dir/moda" ]; then
+    echo "$name publish: $dir/moda"
+    variants+=("${name,,}:$dir/moda")
   else
-    echo "ReadyToRun publish failed (offline without the crossgen/runtime packs?); timing the JIT build only:"
+    echo "$name publish failed ($hint):"
     tail -5 /tmp/moda-e2e-publish.log
   fi
-fi
-if [ "$AOT" = 1 ]; then
-  if dotnet publish src/Moda.Cli -c Release -r linux-x64 -p:PublishAot=true \
-       -o "$AOT_DIR" -v quiet -nologo > /tmp/moda-e2e-publish.log 2>&1 && [ -x "$AOT_BIN" ]; then
-    echo "Native AOT publish: $AOT_BIN"
-    variants+=("aot:$AOT_BIN")
-  else
-    echo "Native AOT publish failed (needs the ILCompiler packages and clang):"
-    tail -5 /tmp/moda-e2e-publish.log
-  fi
-fi
+}
+[ "$R2R" = 1 ] && publish R2R "$R2R_DIR" "offline without the crossgen/runtime packs?" --self-contained false -p:PublishReadyToRun=true
+[ "$AOT" = 1 ] && publish AOT "$AOT_DIR" "needs the ILCompiler packages and clang" -p:PublishAot=true
 
 # Identical output from every build and thread count (and a warm page cache).
 first=$(mktemp)
