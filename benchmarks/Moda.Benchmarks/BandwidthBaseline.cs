@@ -68,7 +68,7 @@ public class BandwidthBaseline
         foreach (var batch in _batches)
         {
             classifier.Classify(batch);
-            var partial = new SurveyHistogram(_plan, _path);
+            var partial = new SurveyHistogram(_plan, _path, expectedEntries: batch.Count);
             partial.Add(batch, classifier);
             if (total is null) total = partial;
             else total.Merge(partial);
@@ -100,7 +100,7 @@ public class BandwidthBaseline
             for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;)
             {
                 classifier.Classify(_batches[b]);
-                var partial = new SurveyHistogram(_plan, _path);
+                var partial = new SurveyHistogram(_plan, _path, expectedEntries: _batches[b].Count);
                 partial.Add(_batches[b], classifier);
                 _partials[b] = partial;
             }

@@ -39,8 +39,8 @@ public class EstimationBenchmarks
 
         // Full histogram keyed by pattern: y = deprived in dimension 0, x = observed in dimension 0.
         var h = _plain.Histogram;
-        _full = new EntryTable(h.EntryUnit.ToArray(), h.EntryPattern.ToArray(), h.EntryWeight.ToArray(),
-            h.EntryWeight2.ToArray(), h.EntryCount.ToArray(), h.Patterns.Count);
+        var entries = h.ToEntries();
+        _full = new EntryTable(entries.Unit, entries.Pattern, entries.Weight, entries.Weight2, entries.Children, h.Patterns.Count);
         _fullY = h.Patterns.Select(p => (double)(p.Deprived & p.Observed & 1)).ToArray();
         _fullX = h.Patterns.Select(p => (double)(p.Observed & 1)).ToArray();
 
@@ -53,7 +53,7 @@ public class EstimationBenchmarks
         _countX = Enumerable.Repeat(1.0, classes).ToArray();
 
         _identity = Enumerable.Range(0, h.Patterns.Count).ToArray();
-        Console.WriteLine($"// histogram of {Rows} children: {h.EntryUnit.Count} entries, {h.Patterns.Count} patterns, {h.UnitCount} units, {h.StratumCount} strata; by county: {_county.Histogram.EntryUnit.Count} entries, {_county.Histogram.Cells.Count} cells");
+        Console.WriteLine($"// histogram of {Rows} children: {h.EntryCount} entries, {h.Patterns.Count} patterns, {h.UnitCount} units, {h.StratumCount} strata; by county: {_county.Histogram.EntryCount} entries, {_county.Histogram.Cells.Count} cells");
 
         _u = new double[_plain.Design.UnitCount];
         var random = new Random(1);

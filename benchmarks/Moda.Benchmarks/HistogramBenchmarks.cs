@@ -7,8 +7,10 @@ namespace Moda.Benchmarks;
 
 /// <summary>
 /// The sufficient statistic: <see cref="SurveyHistogram.Add"/> of pre-classified in-memory batches
-/// (one partial histogram per 65,536-row chunk, as the pipeline's workers make them), and
-/// <see cref="SurveyHistogram.Merge"/> of those partials in file order. Default profile, one thread.
+/// (one partial histogram per 65,536-row chunk, sized for it, as the pipeline's workers make them),
+/// <see cref="SurveyHistogram.Merge"/> of those partials in file order (which keeps their entries
+/// where they are), and the same followed by <see cref="SurveyHistogram.ToEntries"/>, where the
+/// entries are renumbered and copied into one set of columns for the estimators. Default profile, one thread.
 /// </summary>
 /// <remarks>
 /// A merged total adopts the first partial's category dictionaries and adds the other chunks'
@@ -43,7 +45,7 @@ public class HistogramBenchmarks
         {
             _classified[i] = new ChildClassifier(_plan);
             _classified[i].Classify(_batches[i]);
-            _partials[i] = new SurveyHistogram(_plan, _path);
+            _partials[i] = new SurveyHistogram(_plan, _path, expectedEntries: _batches[i].Count);
             _partials[i].Add(_batches[i], _classified[i]);
         });
     }
@@ -55,9 +57,9 @@ public class HistogramBenchmarks
         long entries = 0;
         for (var i = 0; i < _batches.Length; i++)
         {
-            var partial = new SurveyHistogram(_plan, _path);
+            var partial = new SurveyHistogram(_plan, _path, expectedEntries: _batches[i].Count);
             partial.Add(_batches[i], _classified[i]);
-            entries += partial.EntryUnit.Count;
+            entries += partial.EntryCount;
         }
         return entries;
     }
@@ -68,6 +70,15 @@ public class HistogramBenchmarks
     {
         var total = new SurveyHistogram(_plan, _path);
         foreach (var partial in _partials) total.Merge(partial);
-        return total.EntryUnit.Count;
+        return total.EntryCount;
+    }
+
+    /// <summary>All partials merged and their entries gathered into one set of columns, as the estimators take them.</summary>
+    [Benchmark]
+    public int MergeAndGather()
+    {
+        var total = new SurveyHistogram(_plan, _path);
+        foreach (var partial in _partials) total.Merge(partial);
+        return total.ToEntries().Count;
     }
 }

@@ -51,9 +51,10 @@ public sealed partial class ProfileEstimator
         _scratch = new ThreadLocal<UnitTotals>(() => new UnitTotals(_units, plan.DimensionNames.Count));
         _patterns = histogram.Patterns.ToArray();
         // Rows ordered by unit, so every projection sums one unit at a time.
-        _table = new EntryTable(histogram.EntryUnit.ToArray(), histogram.EntryPattern.ToArray(), histogram.EntryWeight.ToArray(),
-            histogram.EntryWeight2.ToArray(), histogram.EntryCount.ToArray(), _patterns.Length).SortByUnit(_units, out var order);
-        _cellOfRow = histogram.EntryCell.ToArray();
+        var entries = histogram.ToEntries();
+        _table = new EntryTable(entries.Unit, entries.Pattern, entries.Weight, entries.Weight2, entries.Children, _patterns.Length)
+            .SortByUnit(_units, out var order);
+        _cellOfRow = entries.Cell;
         if (order is not null)
         {
             var cells = _cellOfRow;

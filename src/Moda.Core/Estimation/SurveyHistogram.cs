@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Moda.Data;
 using Moda.Deprivation;
 
@@ -22,7 +24,10 @@ public sealed class SurveyHistogram
     private readonly LongIntMap _patternIndex = new();
     private readonly Dictionary<UInt128, int> _wideIndex = [];
     private readonly Dictionary<ulong, int> _cellIndex = [];
-    private readonly LongIntMap _entries = new();   // grows; asked only for (unit, cell) pairs met again
+    private HistogramEntries _entries;               // this histogram's own entries (rows it added)
+    private readonly List<Segment> _segments = [];   // entries of histograms merged in, with their index maps
+    private int _segmentEntries;
+    private readonly LongIntMap _entryIndex = new(); // grows; asked only for (unit, cell) pairs met again
     private readonly LongIntMap _runs = new();      // (unit, cell) pairs met so far
     private int[] _stratumOfCode = [];              // stratum category code → stratum index + 1
     private int[] _unitOfPsu = [];                  // PSU category code → unit + 1 (nested ids)
@@ -44,6 +49,10 @@ public sealed class SurveyHistogram
     private readonly int _dimensions;
     private readonly uint[] _groupMasks;     // per age group: the dimensions it is asked about
     private readonly int[] _dense;           // (group, deprived mask) → pattern + 1, for fully observed children; empty when too large
+    private RunSum[] _sums = [];             // per pattern: its sums over the open run
+    private int[] _touched = [];             // the open run's patterns, in the order first met
+    private int _touchedCount;
+    private int _openUnit = -1, _openCell = -1; // the open run: a (unit, cell) first met, summed by AddRun
 
     /// <summary>
     /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
@@ -51,13 +60,8 @@ public sealed class SurveyHistogram
     /// </summary>
     public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false, int expectedEntries = 0)
     {
-        if (expectedEntries > 0)
-        {
-            // A chunk's partial histogram: size the entry lists once instead of doubling them.
-            EntryUnit.Capacity = EntryCell.Capacity = EntryPattern.Capacity = expectedEntries;
-            EntryWeight.Capacity = EntryWeight2.Capacity = expectedEntries;
-            EntryCount.Capacity = expectedEntries;
-        }
+        // A chunk's partial histogram: the entry columns are sized once instead of doubling.
+        _entries = new HistogramEntries(Math.Max(expectedEntries, 0));
         _plan = plan;
         _file = file;
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
@@ -71,29 +75,55 @@ public sealed class SurveyHistogram
         if (plan.GroupBySlots.Count == 0) Cells.Add([]); // the one cell when there are no breakdowns
     }
 
-    /// <summary>Distinct patterns, indexed as in <see cref="EntryPattern"/>.</summary>
+    /// <summary>Distinct patterns, indexed as in <see cref="HistogramEntries.Pattern"/>.</summary>
     public List<Pattern> Patterns { get; } = [];
 
     /// <summary>Distinct breakdown cells: per cell, the category code of each breakdown column (-1 = missing).</summary>
     public List<int[]> Cells { get; } = [];
 
-    /// <summary>Per entry: its sampling unit.</summary>
-    public List<int> EntryUnit { get; } = [];
+    /// <summary>Number of entries, merged histograms' included.</summary>
+    public int EntryCount => _entries.Count + _segmentEntries;
 
-    /// <summary>Per entry: its breakdown cell.</summary>
-    public List<int> EntryCell { get; } = [];
+    /// <summary>
+    /// The entries, merged histograms' included (their units, cells and patterns renumbered as
+    /// this histogram's), as a new set of columns exactly <see cref="EntryCount"/> long. Entries
+    /// are not summed: a (unit, cell, pattern) may appear more than once, which every estimator sums anyway.
+    /// </summary>
+    public HistogramEntries ToEntries()
+    {
+        var all = new HistogramEntries(EntryCount);
+        var at = Copy(_entries, null, all, 0);
+        foreach (var segment in _segments) at = Copy(segment.Entries, segment, all, at);
+        all.Count = at;
+        return all;
+    }
 
-    /// <summary>Per entry: its pattern.</summary>
-    public List<int> EntryPattern { get; } = [];
+    private static int Copy(HistogramEntries from, Segment? map, HistogramEntries to, int at)
+    {
+        var n = map?.Count ?? from.Count;
+        if (map is null)
+        {
+            from.Unit.AsSpan(0, n).CopyTo(to.Unit.AsSpan(at));
+            from.Cell.AsSpan(0, n).CopyTo(to.Cell.AsSpan(at));
+            from.Pattern.AsSpan(0, n).CopyTo(to.Pattern.AsSpan(at));
+        }
+        else
+        {
+            Remap(from.Unit.AsSpan(0, n), map.Units, to.Unit.AsSpan(at));
+            Remap(from.Cell.AsSpan(0, n), map.Cells, to.Cell.AsSpan(at));
+            Remap(from.Pattern.AsSpan(0, n), map.Patterns, to.Pattern.AsSpan(at));
+        }
+        from.Weight.AsSpan(0, n).CopyTo(to.Weight.AsSpan(at));
+        from.Weight2.AsSpan(0, n).CopyTo(to.Weight2.AsSpan(at));
+        from.Children.AsSpan(0, n).CopyTo(to.Children.AsSpan(at));
+        return at + n;
+    }
 
-    /// <summary>Per entry: total weight.</summary>
-    public List<double> EntryWeight { get; } = [];
-
-    /// <summary>Per entry: total squared weight.</summary>
-    public List<double> EntryWeight2 { get; } = [];
-
-    /// <summary>Per entry: number of children.</summary>
-    public List<long> EntryCount { get; } = [];
+    // to[e] = map[from[e]].
+    private static void Remap(ReadOnlySpan<int> from, int[] map, Span<int> to)
+    {
+        for (var e = 0; e < from.Length; e++) to[e] = map[from[e]];
+    }
 
     /// <summary>Rows read.</summary>
     public long Rows { get; private set; }
@@ -143,7 +173,7 @@ public sealed class SurveyHistogram
     /// <summary>Adds the rows of <paramref name="batch"/> as classified by <paramref name="c"/>.</summary>
     public void Add(ColumnBatch batch, ChildClassifier c)
     {
-        if (_merged) throw new InvalidOperationException("rows cannot be added to a histogram after a merge; merge partial histograms instead");
+        if (_merged) throw new InvalidOperationException("rows cannot be added to a histogram once it has been merged with another; merge partial histograms instead");
         var plan = _plan;
         ReadOnlySpan<double> weight = plan.WeightSlot >= 0 ? batch.Numeric(plan.WeightSlot) : default;
         ReadOnlySpan<int> stratum = plan.StratumSlot >= 0 ? batch.Categorical(plan.StratumSlot) : default;
@@ -153,60 +183,64 @@ public sealed class SurveyHistogram
         if (plan.ClusterSlot >= 0) ClusterDictionary = batch.Categories[plan.ClusterSlot];
         if (GroupByDictionaries.Length != plan.GroupBySlots.Count)
             GroupByDictionaries = plan.GroupBySlots.Select(s => batch.Categories[s]).ToArray();
-        var hasMonetary = plan.Monetary is not null;
         var groupBy = plan.GroupBySlots.Count;
         Span<int> cellCodes = stackalloc int[groupBy];
-        var group = c.Group;
-        var deprived = c.Deprived;
-        var observed = c.Observed;
 
-        // Survey files list a PSU's children together: the stratum, unit and breakdown cell are
-        // resolved once per run of rows that share their codes, not once per row.
-        var runEnd = 0;
-        int stratumIndex = 0, unit = 0, cell = -1;
-        for (var r = 0; r < batch.Count; r++)
+        // Each row's pattern first, in row order (-1: in no age group), then the sums run by run.
+        var rows = batch.Count;
+        var scratch = ArrayPool<int>.Shared.Rent(Math.Max(rows, 1));
+        try
         {
-            var w = 1.0;
-            if (plan.WeightSlot >= 0)
+            var patterns = scratch.AsSpan(0, rows);
+            var unassigned = RowPatterns(c, patterns);
+            if (_sums.Length < Patterns.Count) GrowRunSums(Patterns.Count - 1);
+            var badWeight = weight.IsEmpty ? rows : FirstBadWeight(weight);
+
+            // Survey files list a PSU's children together: the stratum, unit and breakdown cell are
+            // resolved once per run of rows that share their codes, not once per row.
+            for (var r = 0; r < rows;)
             {
-                w = weight[r];
-                if (!(w >= 0)) throw Bad(batch, r, plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing" : $"the survey weight {w} is negative");
-            }
-            if (r >= runEnd)
-            {
+                if (badWeight == r) throw BadWeight(batch, r, weight[r]);
                 var s = 0;
                 if (plan.StratumSlot >= 0)
                 {
                     s = stratum[r];
                     if (s < 0) throw Bad(batch, r, plan.StratumSlot, "the stratum is missing");
                 }
-                stratumIndex = StratumIndex(s, fpc.IsEmpty ? double.NaN : fpc[r], batch, r);
+                var stratumIndex = StratumIndex(s, fpc.IsEmpty ? double.NaN : fpc[r], batch, r);
+                int unit;
                 if (plan.ClusterSlot >= 0)
                 {
                     if (psu[r] < 0) throw Bad(batch, r, plan.ClusterSlot, "the cluster (PSU) is missing");
                     unit = Unit(stratumIndex, psu[r]);
                 }
                 else unit = _rowUnits ? NewUnit(stratumIndex, (int)(batch.FirstRow + r)) : Unit(stratumIndex, -1);
-                runEnd = _rowUnits ? r + 1 : RunEnd(batch, r, stratum, psu, fpc);
+                var runEnd = _rowUnits ? r + 1 : RunEnd(batch, r, stratum, psu, fpc);
+                if (badWeight < runEnd) throw BadWeight(batch, badWeight, weight[badWeight]);
                 CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex] += runEnd - r;
-                cell = -1; // found at the run's first child in an age group (a cell is made only for one)
-            }
 
-            var g = group[r];
-            if (g < 0)
-            {
-                Unassigned++;
-                continue;
+                // The cell is made at the run's first child in an age group, never for a run without one.
+                var found = patterns[r..runEnd].IndexOfAnyExcept(-1);
+                if (found >= 0)
+                {
+                    var first = r + found;
+                    for (var k = 0; k < groupBy; k++) cellCodes[k] = batch.Codes[plan.GroupBySlots[k]]![first];
+                    var cell = groupBy > 0 ? CellIndex(cellCodes) : 0;
+                    if (cell >= 1 << 12) throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
+                    if (IsFirstRun(unit, cell)) AddRun(patterns, weight, first, runEnd);
+                    else AddRunRevisited(patterns, weight, first, runEnd, unit, cell);
+                    if (_indicatorStride > 0) AddIndicators(c, patterns, weight, first, runEnd, unit);
+                }
+                r = runEnd;
             }
-            var pattern = PatternIndex(g, deprived[r], observed[r], hasMonetary ? c.MonetaryTruth[r] : (byte)1);
-            if (cell < 0)
-            {
-                for (var k = 0; k < groupBy; k++) cellCodes[k] = batch.Codes[plan.GroupBySlots[k]]![r];
-                cell = groupBy > 0 ? CellIndex(cellCodes) : 0;
-            }
-            AddEntry(unit, cell, pattern, w, w * w, 1);
-            if (_indicatorStride > 0) AddIndicators(c, r, g, unit, w);
+            Unassigned += unassigned;
         }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(scratch);
+        }
+        // The open run may go on in the next batch; its sums so far are written to the entries now.
+        WriteRun(reset: false);
         Rows += batch.Count;
     }
 
@@ -245,29 +279,30 @@ public sealed class SurveyHistogram
             cells[k] = CellIndex(codes);
         }
         var patterns = other.Patterns.Select(p => PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary)).ToArray();
-        // Entries are appended, not looked up: a (unit, cell, pattern) split across two runs of
-        // rows appears twice, which every estimator sums anyway. The histogram stays open for
-        // Add only until its first merge.
-        _merged = true;
-        Remap(EntryUnit, other.EntryUnit, units);
-        Remap(EntryCell, other.EntryCell, cells);
-        Remap(EntryPattern, other.EntryPattern, patterns);
-        EntryWeight.AddRange(CollectionsMarshal.AsSpan(other.EntryWeight));
-        EntryWeight2.AddRange(CollectionsMarshal.AsSpan(other.EntryWeight2));
-        EntryCount.AddRange(CollectionsMarshal.AsSpan(other.EntryCount));
+        // The other histogram's entries are kept where they are, with the maps that renumber them
+        // (ToEntries applies them): a merge costs its units, cells and patterns, not its entries.
+        // Entries are not looked up: a (unit, cell, pattern) split across two histograms appears
+        // twice, which every estimator sums anyway. Both histograms are closed to Add from now on.
+        _merged = other._merged = true;
+        if (other._entries.Count > 0) _segments.Add(new Segment(other._entries, other._entries.Count, units, cells, patterns));
+        foreach (var s in other._segments)
+            _segments.Add(new Segment(s.Entries, s.Count, Compose(units, s.Units), Compose(cells, s.Cells), Compose(patterns, s.Patterns)));
+        _segmentEntries += other.EntryCount;
         Rows += other.Rows;
         Unassigned += other.Unassigned;
     }
 
-    // Appends `from` to `to` with every value v replaced by map[v].
-    private static void Remap(List<int> to, List<int> from, int[] map)
+    // outer ∘ inner: a segment's numbers renumbered twice.
+    private static int[] Compose(int[] outer, int[] inner)
     {
-        var at = to.Count;
-        CollectionsMarshal.SetCount(to, at + from.Count);
-        var target = CollectionsMarshal.AsSpan(to)[at..];
-        var source = CollectionsMarshal.AsSpan(from);
-        for (var e = 0; e < source.Length; e++) target[e] = map[source[e]];
+        var map = new int[inner.Length];
+        for (var i = 0; i < map.Length; i++) map[i] = outer[inner[i]];
+        return map;
     }
+
+    // Entries of a merged histogram: the first Count of Entries, and the maps from its unit,
+    // cell and pattern numbers to this histogram's.
+    private sealed record Segment(HistogramEntries Entries, int Count, int[] Units, int[] Cells, int[] Patterns);
 
     /// <summary>
     /// Frees the entry lists once an estimator holds its own copy (they are the bulk of the
@@ -275,14 +310,138 @@ public sealed class SurveyHistogram
     /// </summary>
     public void ReleaseEntries()
     {
-        foreach (var list in new System.Collections.IList[] { EntryUnit, EntryCell, EntryPattern, EntryWeight, EntryWeight2, EntryCount })
-            list.Clear();
-        EntryUnit.TrimExcess();
-        EntryCell.TrimExcess();
-        EntryPattern.TrimExcess();
-        EntryWeight.TrimExcess();
-        EntryWeight2.TrimExcess();
-        EntryCount.TrimExcess();
+        _entries = new HistogramEntries();
+        _segments.Clear();
+        _segmentEntries = 0;
+    }
+
+    // Each row's pattern, -1 for a row in no age group (those are counted).
+    private int RowPatterns(ChildClassifier c, Span<int> patterns)
+    {
+        var group = c.Group;
+        var deprived = c.Deprived;
+        var observed = c.Observed;
+        var monetary = _plan.Monetary is null ? null : c.MonetaryTruth;
+        var unassigned = 0;
+        for (var r = 0; r < patterns.Length; r++)
+        {
+            var g = group[r];
+            if (g < 0)
+            {
+                patterns[r] = -1;
+                unassigned++;
+                continue;
+            }
+            patterns[r] = PatternIndex(g, deprived[r], observed[r], monetary is null ? (byte)1 : monetary[r]);
+        }
+        return unassigned;
+    }
+
+    // The first row whose weight is missing or negative, or the row count when there is none.
+    private static int FirstBadWeight(ReadOnlySpan<double> weight)
+    {
+        var r = 0;
+        var zero = Vector256<double>.Zero;
+        for (; r <= weight.Length - Vector256<double>.Count; r += Vector256<double>.Count)
+            if (!Vector256.GreaterThanOrEqualAll(Vector256.Create(weight.Slice(r, Vector256<double>.Count)), zero)) break;
+        for (; r < weight.Length; r++)
+            if (!(weight[r] >= 0)) return r;
+        return r;
+    }
+
+    // True when (unit, cell) is met for the first time, or is the open run going on from the
+    // previous batch; either way its rows are summed by AddRun.
+    private bool IsFirstRun(int unit, int cell)
+    {
+        if (unit == _openUnit && cell == _openCell) return true;
+        WriteRun(reset: true);
+        _runs.GetOrAdd(((long)unit << 32) | (uint)cell, 0, out var first);
+        if (!first) return false;
+        _openUnit = unit;
+        _openCell = cell;
+        _runUnit = -1; // the row-by-row path starts a run of its own after this one
+        return true;
+    }
+
+    // The rows of a run of one (unit, cell), first met: per pattern, the run's sums are kept in
+    // one record and written to the entries when the run ends (WriteRun). No branch per row but
+    // the age-group check: half the rows of a survey file start a new (unit, pattern) entry,
+    // which a branch would mispredict. Every pattern has its record (Add sized them).
+    private void AddRun(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end)
+    {
+        var sums = _sums.AsSpan();
+        var touched = _touched.AsSpan();
+        var t = _touchedCount;
+        var weighted = !weight.IsEmpty;
+        for (var r = start; r < end; r++)
+        {
+            var p = patterns[r];
+            if (p < 0) continue;
+            var w = weighted ? weight[r] : 1.0;
+            ref var sum = ref sums[p];
+            var n = sum.N;
+            touched[t] = p;
+            t += n == 0 ? 1 : 0;
+            sum.W += w;
+            sum.W2 += w * w;
+            sum.N = n + 1;
+        }
+        _touchedCount = t;
+    }
+
+    // The rows of a (unit, cell) met before, in an unsorted file: entry by entry, through the hash table.
+    private void AddRunRevisited(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end, int unit, int cell)
+    {
+        for (var r = start; r < end; r++)
+        {
+            if (patterns[r] < 0) continue;
+            var w = weight.IsEmpty ? 1.0 : weight[r];
+            AddEntry(unit, cell, patterns[r], w, w * w, 1);
+        }
+    }
+
+    // Writes the open run's sums to its entries, appending those of patterns new to it (in the
+    // order first met: the order a row-by-row fill makes); with `reset` the run is closed.
+    private void WriteRun(bool reset)
+    {
+        var entries = _entries;
+        for (var i = 0; i < _touchedCount; i++)
+        {
+            var p = _touched[i];
+            ref var sum = ref _sums[p];
+            if (sum.Entry == 0) sum.Entry = entries.Append(_openUnit, _openCell, p, sum.W, sum.W2, sum.N) + 1;
+            else
+            {
+                entries.Weight[sum.Entry - 1] = sum.W;
+                entries.Weight2[sum.Entry - 1] = sum.W2;
+                entries.Children[sum.Entry - 1] = sum.N;
+            }
+            if (reset) sum = default;
+        }
+        if (!reset) return;
+        _touchedCount = 0;
+        _openUnit = _openCell = -1;
+    }
+
+    private void GrowRunSums(int pattern)
+    {
+        if (pattern >= 1 << 20)
+            throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
+        var size = Math.Max(pattern + 1, Math.Max(64, 2 * _sums.Length));
+        Array.Resize(ref _sums, size);
+        Array.Resize(ref _touched, size + 1); // one spare: AddRun writes a slot before knowing it is new
+    }
+
+    private ModaDataException BadWeight(ColumnBatch batch, int r, double w) =>
+        Bad(batch, r, _plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing" : $"the survey weight {w} is negative");
+
+    // A pattern's sums over the open run; Entry is its entry + 1, 0 before the run is first written.
+    private struct RunSum
+    {
+        public double W;
+        public double W2;
+        public long N;
+        public int Entry;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -315,13 +474,13 @@ public sealed class SurveyHistogram
         {
             if (_runIsFirst)
             {
-                entry = EntryUnit.Count;
+                entry = _entries.Count;
                 added = true;
             }
             else
             {
                 var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
-                entry = _entries.GetOrAdd(key, EntryUnit.Count, out added);
+                entry = _entryIndex.GetOrAdd(key, _entries.Count, out added);
             }
             _entryStamp[pattern] = _run;
             _entryOfPattern[pattern] = entry;
@@ -329,17 +488,12 @@ public sealed class SurveyHistogram
         if (added)
         {
             // A new entry starts at its first child's values (0.0 + w: the same bits as summing from zero).
-            EntryUnit.Add(unit);
-            EntryCell.Add(cell);
-            EntryPattern.Add(pattern);
-            EntryWeight.Add(0.0 + w);
-            EntryWeight2.Add(0.0 + w2);
-            EntryCount.Add(n);
+            _entries.Append(unit, cell, pattern, 0.0 + w, 0.0 + w2, n);
             return;
         }
-        CollectionsMarshal.AsSpan(EntryWeight)[entry] += w;
-        CollectionsMarshal.AsSpan(EntryWeight2)[entry] += w2;
-        CollectionsMarshal.AsSpan(EntryCount)[entry] += n;
+        _entries.Weight[entry] += w;
+        _entries.Weight2[entry] += w2;
+        _entries.Children[entry] += n;
     }
 
     // The first row after `start` whose stratum, PSU, fpc or breakdown codes differ from its own.
@@ -361,24 +515,32 @@ public sealed class SurveyHistogram
         return i < 0 ? end : start + 1 + i;
     }
 
-    private void AddIndicators(ChildClassifier c, int r, int g, int unit, double w)
+    // Per age group and indicator of the unit: Σw and Σw² of the children deprived and observed.
+    private void AddIndicators(ChildClassifier c, ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end, int unit)
     {
-        var totals = Indicators(unit).AsSpan(g * _plan.Indicators.Count * 4);
-        var bit = 1u << g;
         var indicators = _plan.Indicators;
-        for (var i = 0; i < indicators.Count; i++)
+        var all = Indicators(unit);
+        for (var r = start; r < end; r++)
         {
-            if ((indicators[i].AgeGroupMask & bit) == 0 || indicators[i].IsWholeDimension) continue;
-            var t = c.IndicatorTruth[i][r];
-            if (t == Rules.Truth.Unknown) continue;
-            var o = 4 * i;
-            if (t == Rules.Truth.Yes)
+            if (patterns[r] < 0) continue;
+            var w = weight.IsEmpty ? 1.0 : weight[r];
+            var g = c.Group[r];
+            var totals = all.AsSpan(g * indicators.Count * 4);
+            var bit = 1u << g;
+            for (var i = 0; i < indicators.Count; i++)
             {
-                totals[o] += w;
-                totals[o + 2] += w * w;
+                if ((indicators[i].AgeGroupMask & bit) == 0 || indicators[i].IsWholeDimension) continue;
+                var t = c.IndicatorTruth[i][r];
+                if (t == Rules.Truth.Unknown) continue;
+                var o = 4 * i;
+                if (t == Rules.Truth.Yes)
+                {
+                    totals[o] += w;
+                    totals[o + 2] += w * w;
+                }
+                totals[o + 1] += w;
+                totals[o + 3] += w * w;
             }
-            totals[o + 1] += w;
-            totals[o + 3] += w * w;
         }
     }
 

@@ -1,0 +1,149 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Moda.Configuration;
+using Moda.Data;
+using Moda.Deprivation;
+using Moda.Estimation;
+
+namespace Moda.Tests.Estimation;
+
+/// <summary>
+/// The histogram sums runs of a (unit, cell) first met in per-pattern records, runs met again
+/// (unsorted files) through its hash table, keeps merged histograms' entries where they are and
+/// renumbers them in <see cref="SurveyHistogram.ToEntries"/>. Whatever the row order and the
+/// split into batches, filled in one histogram or merged from one per batch, its entries sum to
+/// the children's weight, squared weight and count per (stratum, PSU, county, pattern).
+/// </summary>
+public class HistogramProperties
+{
+    private static readonly string[] Columns =
+        ["nutrition", "health", "education", "information", "water", "sanitation", "housing", "protection", "weight", "stratum", "psu", "county"];
+
+    private sealed record Child(double[] Dimensions, double Weight, string Stratum, string Psu, string County);
+
+    private static Gen<Child> ChildGen() =>
+        from dims in Gen.Elements(0.0, 0.0, 1.0, double.NaN).ArrayOf(8)
+        from w in Gen.Elements(0.0, 0.5, 1.0, 2.25, 10.0, 139.57)
+        from s in Gen.Elements("1", "2", "3")
+        from p in Gen.Elements("1", "2", "3", "4", "5")
+        from c in Gen.Elements("x", "y")
+        select new Child(dims, w, s, p, c);
+
+    // Children, sorted by (stratum, PSU, county) or not, and batch sizes that split them.
+    private static Arbitrary<(Child[] Children, int[] Sizes)> Data() =>
+        (from children in ChildGen().ArrayOf()
+         from sorted in ArbMap.Default.GeneratorFor<bool>()
+         from sizes in Gen.Choose(1, 40).ArrayOf(children.Length + 1)
+         let ordered = sorted ? children.OrderBy(c => c.Stratum).ThenBy(c => c.Psu).ThenBy(c => c.County).ToArray() : children
+         select (ordered, sizes)).ToArbitrary();
+
+    [Property(MaxTest = 200)]
+    public Property EntriesSumToTheChildren() =>
+        Prop.ForAll(Data(), ArbMap.Default.ArbFor<bool>(), (data, merged) =>
+        {
+            var (children, sizes) = data;
+            var plan = AnalysisPlan.Create(Profiles.Default, Columns, ["county"]);
+            var shared = new CategoryDictionary?[plan.Requests.Count];
+            for (var s = 0; s < shared.Length; s++) shared[s] = plan.Requests[s].Kind == ColumnKind.Categorical ? new CategoryDictionary() : null;
+            var classifier = new ChildClassifier(plan);
+            SurveyHistogram? total = merged ? null : new SurveyHistogram(plan, "test.csv");
+            var partials = new List<SurveyHistogram>();
+            var pairwise = children.Length % 2 == 1;
+            var expected = new Dictionary<string, (double W, double W2, long N)>();
+            for (int at = 0, b = 0; at < children.Length; at += sizes[b++])
+            {
+                var rows = children.Skip(at).Take(sizes[b]).ToArray();
+                var batch = Batch(plan, rows, merged ? null : shared, at);
+                classifier.Classify(batch);
+                for (var r = 0; r < rows.Length; r++)
+                {
+                    var key = $"{rows[r].Stratum}/{rows[r].Psu}/{rows[r].County}/{classifier.Deprived[r]}/{classifier.Observed[r]}";
+                    expected.TryGetValue(key, out var sum);
+                    expected[key] = (sum.W + rows[r].Weight, sum.W2 + rows[r].Weight * rows[r].Weight, sum.N + 1);
+                }
+                if (!merged) total!.Add(batch, classifier);
+                else
+                {
+                    var partial = new SurveyHistogram(plan, "test.csv", expectedEntries: rows.Length);
+                    partial.Add(batch, classifier);
+                    partials.Add(partial);
+                }
+            }
+            // Merged in file order, one after another or pairwise (merged histograms merged again).
+            if (!pairwise)
+                for (var i = 1; i < partials.Count; i++) partials[0].Merge(partials[i]);
+            while (pairwise && partials.Count > 1)
+            {
+                var next = new List<SurveyHistogram>();
+                for (var i = 0; i < partials.Count; i += 2)
+                {
+                    if (i + 1 < partials.Count) partials[i].Merge(partials[i + 1]);
+                    next.Add(partials[i]);
+                }
+                partials = next;
+            }
+            total ??= partials.Count > 0 ? partials[0] : new SurveyHistogram(plan, "test.csv");
+
+            var entries = total.ToEntries();
+            if (entries.Count != total.EntryCount || entries.Unit.Length != entries.Count) return false;
+            var actual = new Dictionary<string, (double W, double W2, long N)>();
+            for (var e = 0; e < entries.Count; e++)
+            {
+                var u = entries.Unit[e];
+                var stratum = total.StratumDictionary![total.StratumCodes[total.UnitStratum[u]]];
+                var psu = total.ClusterDictionary![total.UnitPsu[u]];
+                var county = total.GroupByDictionaries[0]![total.Cells[entries.Cell[e]][0]];
+                var p = total.Patterns[entries.Pattern[e]];
+                var key = $"{stratum}/{psu}/{county}/{p.Deprived}/{p.Observed}";
+                actual.TryGetValue(key, out var sum);
+                actual[key] = (sum.W + entries.Weight[e], sum.W2 + entries.Weight2[e], sum.N + entries.Children[e]);
+            }
+            return total.Rows == children.Length && actual.Count == expected.Count && expected.All(kv =>
+                actual.TryGetValue(kv.Key, out var a) && a.N == kv.Value.N &&
+                Math.Abs(a.W - kv.Value.W) <= 1e-9 * (1 + kv.Value.W) && Math.Abs(a.W2 - kv.Value.W2) <= 1e-9 * (1 + kv.Value.W2));
+        });
+
+    [Fact]
+    public void AHistogramMergedIntoAnotherTakesNoMoreRows()
+    {
+        var plan = AnalysisPlan.Create(Profiles.Default, Columns);
+        var child = new Child(new double[8], 1, "1", "1", "x");
+        var batch = Batch(plan, [child], null, 0);
+        var classifier = new ChildClassifier(plan);
+        classifier.Classify(batch);
+        var total = new SurveyHistogram(plan, "test.csv");
+        var partial = new SurveyHistogram(plan, "test.csv");
+        partial.Add(batch, classifier);
+        total.Merge(partial);
+        Assert.Throws<InvalidOperationException>(() => partial.Add(batch, classifier));
+        Assert.Throws<InvalidOperationException>(() => total.Add(batch, classifier));
+        Assert.Equal(1, total.ToEntries().Count);
+    }
+
+    private static ColumnBatch Batch(AnalysisPlan plan, Child[] rows, CategoryDictionary?[]? shared, int firstRow)
+    {
+        var batch = new ColumnBatch(plan.Requests, Math.Max(rows.Length, 1)) { Count = rows.Length, FirstRow = firstRow };
+        for (var s = 0; s < plan.Requests.Count; s++)
+        {
+            var request = plan.Requests[s];
+            if (shared?[s] is { } dictionary) batch.Categories[s] = dictionary;
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var child = rows[r];
+                batch.Lines[r] = firstRow + r + 2;
+                if (request.Kind == ColumnKind.Numeric)
+                {
+                    var d = Array.IndexOf(Columns, request.Name);
+                    batch.Numbers[s]![r] = d < 8 ? child.Dimensions[d] : child.Weight;
+                }
+                else
+                {
+                    var text = request.Name switch { "stratum" => child.Stratum, "psu" => child.Psu, _ => child.County };
+                    batch.Codes[s]![r] = batch.Categories[s]!.GetOrAdd(text);
+                }
+            }
+        }
+        return batch;
+    }
+}
