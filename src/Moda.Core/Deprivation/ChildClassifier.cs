@@ -20,8 +20,17 @@ public sealed class ChildClassifier
     private readonly bool _strict;
     private readonly double _ageDivisor;
     private readonly uint[] _groupMasks;
+    private readonly ColumnTest?[] _tests;   // per indicator: its column test, when folded straight into the masks
+    private readonly bool _anyEvaluated;     // some indicator goes through truth bytes
     private uint[] _unknown = [];
     private bool _hasUnassigned;
+    private byte[][] _truth = [];
+    private readonly bool[] _truthReady;     // per indicator: its truth bytes are those of the last batch
+    private ColumnBatch? _batch;
+    private ulong[] _bits = [];
+
+    // Rows per block of the fused fold: its mask bits stay in L1.
+    private const int Block = 65536;
 
     /// <summary>Binds the plan's rules to its column slots.</summary>
     public ChildClassifier(AnalysisPlan plan)
@@ -34,7 +43,14 @@ public sealed class ChildClassifier
         _groupMasks = plan.Groups.Select(g => g.DimensionMask).ToArray();
         // One (empty) truth array per indicator from the start: a first batch may have no rows
         // (a chunk of blank lines), and Ensure only grows what is there.
-        IndicatorTruth = _indicators.Select(_ => Array.Empty<byte>()).ToArray();
+        _truth = _indicators.Select(_ => Array.Empty<byte>()).ToArray();
+        _truthReady = new bool[_indicators.Length];
+        // An indicator that is its dimension's only one, asked of every age group and a test of one
+        // column is folded straight into the masks; its truth bytes are made only if asked for.
+        var everyGroup = (1u << plan.Groups.Count) - 1;
+        _tests = plan.Indicators.Select((ind, i) =>
+            ind.IsWholeDimension && (ind.AgeGroupMask & everyGroup) == everyGroup ? _indicators[i].ColumnTest : null).ToArray();
+        _anyEvaluated = _tests.Any(t => t is null);
     }
 
     /// <summary>Age group of each row, -1 when the age is missing or in no group.</summary>
@@ -47,7 +63,15 @@ public sealed class ChildClassifier
     public uint[] Observed { get; private set; } = [];
 
     /// <summary>Per indicator, the <see cref="Truth"/> of each row (Unknown where it does not apply).</summary>
-    public byte[][] IndicatorTruth { get; private set; } = [];
+    public byte[][] IndicatorTruth
+    {
+        get
+        {
+            for (var i = 0; i < _truth.Length; i++)
+                if (!_truthReady[i] && _batch is not null) MakeTruth(i);
+            return _truth;
+        }
+    }
 
     /// <summary>The monetary <see cref="Truth"/> of each row, if a monetary rule is set.</summary>
     public byte[] MonetaryTruth { get; private set; } = [];
@@ -57,22 +81,28 @@ public sealed class ChildClassifier
     {
         var n = batch.Count;
         Ensure(n);
+        _batch = batch;
         AssignGroups(batch);
-        for (var i = 0; i < _indicators.Length; i++) _indicators[i].Evaluate(batch, IndicatorTruth[i]);
         _monetary?.Evaluate(batch, MonetaryTruth);
 
-        // Fold each indicator's truths into its dimension's bits, a column at a time:
-        // Yes (2) sets the deprived bit, Unknown (1) the unknown bit.
+        // Indicators that are not a plain column test: truth bytes, folded into the dimension's bits
+        // a column at a time. Yes (2) sets the deprived bit, Unknown (1) the unknown bit.
         var indicators = _plan.Indicators;
         var deprived = Deprived.AsSpan(0, n);
         var unknown = _unknown.AsSpan(0, n);
-        deprived.Clear();
-        unknown.Clear();
+        if (_anyEvaluated)
+        {
+            deprived.Clear();
+            unknown.Clear();
+        }
         var everyGroup = (1u << _plan.Groups.Count) - 1;
         for (var i = 0; i < indicators.Count; i++)
         {
+            _truthReady[i] = _tests[i] is null;
+            if (_tests[i] is not null) continue;
+            _indicators[i].Evaluate(batch, _truth[i]);
             var dim = indicators[i].Dimension;
-            var truth = IndicatorTruth[i].AsSpan(0, n);
+            var truth = _truth[i].AsSpan(0, n);
             var groups = indicators[i].AgeGroupMask;
             if ((groups & everyGroup) == everyGroup && !_hasUnassigned)
             {
@@ -92,17 +122,76 @@ public sealed class ChildClassifier
                 unknown[r] |= (t & 1) << dim;
             }
         }
-        // Union rule: deprived if any applicable indicator is deprived; else missing if any is missing.
-        // Strict rule: missing whenever any applicable indicator is missing.
-        var observed = Observed.AsSpan(0, n);
-        for (var r = 0; r < n; r++)
+
+        // Column tests, a block of rows at a time: each test ORs its deprived bit (low word) and
+        // unknown bit (high word) into the block's bits; then the masks are finished (Finish).
+        if (_bits.Length < Block) _bits = new ulong[Block];
+        var bits = _bits.AsSpan();
+        for (var start = 0; start < n; start += Block)
         {
-            var g = Group[r];
-            var applies = g < 0 ? 0u : _groupMasks[g];
-            var missing = _strict ? unknown[r] : unknown[r] & ~deprived[r];
-            deprived[r] &= applies & ~missing;
+            var length = Math.Min(Block, n - start);
+            var block = bits[..length];
+            block.Clear();
+            for (var i = 0; i < _tests.Length; i++)
+            {
+                if (_tests[i] is not { } test) continue;
+                var dim = indicators[i].Dimension;
+                test.Fold(batch.Numeric(test.Slot).Slice(start, length), block, 1ul << dim, 1ul << (32 + dim));
+            }
+            Finish(block, start);
+        }
+    }
+
+    // Union rule: deprived if any applicable indicator is deprived; else missing if any is missing.
+    // Strict rule: missing whenever any applicable indicator is missing. Eight rows a step.
+    private void Finish(ReadOnlySpan<ulong> bits, int start)
+    {
+        var deprived = Deprived.AsSpan(start, bits.Length);
+        var unknown = _unknown.AsSpan(start, bits.Length);
+        var observed = Observed.AsSpan(start, bits.Length);
+        var group = Group.AsSpan(start, bits.Length);
+        var masks = _groupMasks;
+        var r = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var evaluated = _anyEvaluated ? Vector256<uint>.AllBitsSet : Vector256<uint>.Zero;
+            for (; r <= bits.Length - 8; r += 8)
+            {
+                var low = Vector256.Create(bits.Slice(r, 4));
+                var high = Vector256.Create(bits.Slice(r + 4, 4));
+                var dep = Vector256.Narrow(low, high) | (Vector256.Create(deprived.Slice(r, 8)) & evaluated);
+                var unk = Vector256.Narrow(low >>> 32, high >>> 32) | (Vector256.Create(unknown.Slice(r, 8)) & evaluated);
+                var g = Vector256.Create(group.Slice(r, 8));
+                var applies = Vector256<uint>.Zero;
+                for (var k = 0; k < masks.Length; k++)
+                    applies |= Vector256.Equals(g, Vector256.Create(k)).AsUInt32() & Vector256.Create(masks[k]);
+                var missing = _strict ? unk : Vector256.AndNot(unk, dep);
+                var ok = Vector256.AndNot(applies, missing);
+                (dep & ok).CopyTo(deprived.Slice(r, 8));
+                ok.CopyTo(observed.Slice(r, 8));
+            }
+        }
+        for (; r < bits.Length; r++)
+        {
+            var dep = (uint)bits[r] | (_anyEvaluated ? deprived[r] : 0);
+            var unk = (uint)(bits[r] >> 32) | (_anyEvaluated ? unknown[r] : 0);
+            var g = group[r];
+            var applies = g < 0 ? 0u : masks[g];
+            var missing = _strict ? unk : unk & ~dep;
+            deprived[r] = dep & applies & ~missing;
             observed[r] = applies & ~missing;
         }
+    }
+
+    // The truth bytes of a column-test indicator, made when first asked for after a batch.
+    private void MakeTruth(int i)
+    {
+        var n = _batch!.Count;
+        _indicators[i].Evaluate(_batch, _truth[i]);
+        if (_hasUnassigned)
+            for (var r = 0; r < n; r++)
+                if (Group[r] < 0) _truth[i][r] = Truth.Unknown; // not asked of this child
+        _truthReady[i] = true;
     }
 
     // deprived |= (truth >> 1) << dim and unknown |= (truth & 1) << dim for every row, 32 rows a
@@ -169,7 +258,7 @@ public sealed class ChildClassifier
         Deprived = new uint[n];
         Observed = new uint[n];
         _unknown = new uint[n];
-        IndicatorTruth = _indicators.Select(_ => new byte[n]).ToArray();
+        _truth = _indicators.Select(_ => new byte[n]).ToArray();
         MonetaryTruth = new byte[n];
     }
 }

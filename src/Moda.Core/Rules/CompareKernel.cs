@@ -52,18 +52,20 @@ internal static class CompareKernel
         {
             double a = x[i], c = y[i];
             if (double.IsNaN(a) || double.IsNaN(c)) { result[i] = Truth.Unknown; continue; }
-            var t = op switch
-            {
-                CompareOp.Less => a < c,
-                CompareOp.LessEqual => a <= c,
-                CompareOp.Greater => a > c,
-                CompareOp.GreaterEqual => a >= c,
-                CompareOp.Equal => a == c,
-                _ => a != c,
-            };
-            result[i] = t ? Truth.Yes : Truth.No;
+            result[i] = Holds(op, a, c) ? Truth.Yes : Truth.No;
         }
     }
+
+    /// <summary><paramref name="a"/> op <paramref name="c"/>, for numbers that are not missing.</summary>
+    public static bool Holds(CompareOp op, double a, double c) => op switch
+    {
+        CompareOp.Less => a < c,
+        CompareOp.LessEqual => a <= c,
+        CompareOp.Greater => a > c,
+        CompareOp.GreaterEqual => a >= c,
+        CompareOp.Equal => a == c,
+        _ => a != c,
+    };
 
     private static uint[] BuildTable()
     {

@@ -15,6 +15,29 @@ public sealed class RuleEvaluator
         var numericMissing = extraMissing.Select(c => Rule.IsNumericCode(c, out var v) ? v : double.NaN)
             .Where(double.IsFinite).ToArray();
         _root = new Compiler(slotOf, extraMissing, numericMissing).Bool(root);
+        ColumnTest = AsColumnTest(root, slotOf, numericMissing);
+    }
+
+    /// <summary>The rule as one test of one numeric column, when it is one (most indicators); else null.</summary>
+    internal ColumnTest? ColumnTest { get; }
+
+    private static ColumnTest? AsColumnTest(Node root, Func<string, ColumnKind, int> slotOf, double[] missing)
+    {
+        static double? Constant(Node n) => n switch
+        {
+            NumberNode c => c.Value,
+            NegateNode { Operand: NumberNode c } => 0 - c.Value,
+            _ => null,
+        };
+        return root switch
+        {
+            CompareNode { Left: ColumnNode x } c when Constant(c.Right) is { } v => ColumnTest.Compare(slotOf(x.Name, ColumnKind.Numeric), c.Op, v, false, missing),
+            CompareNode { Right: ColumnNode x } c when Constant(c.Left) is { } v => ColumnTest.Compare(slotOf(x.Name, ColumnKind.Numeric), c.Op, v, true, missing),
+            InNode { Operand: ColumnNode x } i when i.Values.All(v => v is NumberNode) =>
+                ColumnTest.In(slotOf(x.Name, ColumnKind.Numeric), i.Values.Cast<NumberNode>().Select(n => n.Value).ToArray(), i.Negated, missing),
+            ColumnNode x => ColumnTest.Compare(slotOf(x.Name, ColumnKind.Numeric), CompareOp.NotEqual, 0, false, missing),
+            _ => null,
+        };
     }
 
     /// <summary>Evaluates the rule on every row of <paramref name="batch"/> into <paramref name="result"/>.</summary>
