@@ -21,6 +21,7 @@ public sealed class ChildClassifier
     private readonly double _ageDivisor;
     private readonly uint[] _groupMasks;
     private readonly ColumnTest?[] _tests;   // per indicator: its column test, when folded straight into the masks
+    private readonly TestGroup[] _testGroups; // those tests, the same test of several columns folded together
     private readonly bool _anyEvaluated;     // some indicator goes through truth bytes
     private uint[] _unknown = [];
     private bool _hasUnassigned;
@@ -30,7 +31,7 @@ public sealed class ChildClassifier
     private ulong[] _bits = [];
 
     // Rows per block of the fused fold: its mask bits stay in L1.
-    private const int Block = 65536;
+    private const int Block = 4096;
 
     /// <summary>Binds the plan's rules to its column slots.</summary>
     public ChildClassifier(AnalysisPlan plan)
@@ -51,6 +52,24 @@ public sealed class ChildClassifier
         _tests = plan.Indicators.Select((ind, i) =>
             ind.IsWholeDimension && (ind.AgeGroupMask & everyGroup) == everyGroup ? _indicators[i].ColumnTest : null).ToArray();
         _anyEvaluated = _tests.Any(t => t is null);
+        var groups = new List<(ColumnTest Test, List<int> Indicators)>();
+        for (var i = 0; i < _tests.Length; i++)
+        {
+            if (_tests[i] is not { } test) continue;
+            var same = groups.FindIndex(g => g.Test.SameTest(test));
+            if (same >= 0) groups[same].Indicators.Add(i);
+            else groups.Add((test, [i]));
+        }
+        _testGroups = groups.Select(g => new TestGroup(g.Test,
+            g.Indicators.Select(i => _tests[i]!.Slot).ToArray(),
+            g.Indicators.Select(i => 1ul << plan.Indicators[i].Dimension).ToArray(),
+            g.Indicators.Select(i => 1ul << (32 + plan.Indicators[i].Dimension)).ToArray())).ToArray();
+    }
+
+    // One test of several columns: per column its slot and its dimension's deprived and unknown bits.
+    private sealed record TestGroup(ColumnTest Test, int[] Slots, ulong[] DeprivedBits, ulong[] UnknownBits)
+    {
+        public double[][] Columns { get; } = new double[Slots.Length][];
     }
 
     /// <summary>Age group of each row, -1 when the age is missing or in no group.</summary>
@@ -125,19 +144,15 @@ public sealed class ChildClassifier
 
         // Column tests, a block of rows at a time: each test ORs its deprived bit (low word) and
         // unknown bit (high word) into the block's bits; then the masks are finished (Finish).
+        foreach (var group in _testGroups)
+            for (var k = 0; k < group.Slots.Length; k++) group.Columns[k] = batch.Numbers[group.Slots[k]]!;
         if (_bits.Length < Block) _bits = new ulong[Block];
         var bits = _bits.AsSpan();
         for (var start = 0; start < n; start += Block)
         {
-            var length = Math.Min(Block, n - start);
-            var block = bits[..length];
+            var block = bits[..Math.Min(Block, n - start)];
             block.Clear();
-            for (var i = 0; i < _tests.Length; i++)
-            {
-                if (_tests[i] is not { } test) continue;
-                var dim = indicators[i].Dimension;
-                test.Fold(batch.Numeric(test.Slot).Slice(start, length), block, 1ul << dim, 1ul << (32 + dim));
-            }
+            foreach (var group in _testGroups) group.Test.Fold(group.Columns, start, block, group.DeprivedBits, group.UnknownBits);
             Finish(block, start);
         }
     }

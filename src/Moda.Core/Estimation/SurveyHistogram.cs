@@ -49,6 +49,8 @@ public sealed class SurveyHistogram
     private readonly int _dimensions;
     private readonly uint[] _groupMasks;     // per age group: the dimensions it is asked about
     private readonly int[] _dense;           // (group, deprived mask) → pattern + 1, for fully observed children; empty when too large
+    private readonly bool _keyable;          // patterns can be found by RowKey in _keyed
+    private int[] _keyed = [];               // RowKey → pattern + 1, made at the first Add
     private RunSum[] _sums = [];             // per pattern: its sums over the open run
     private int[] _touched = [];             // the open run's patterns, in the order first met
     private int _touchedCount;
@@ -70,6 +72,7 @@ public sealed class SurveyHistogram
         _dimensions = plan.DimensionNames.Count;
         _groupMasks = plan.Groups.Select(g => g.DimensionMask).ToArray();
         _dense = (long)plan.Groups.Count << _dimensions <= 1 << 16 ? new int[plan.Groups.Count << _dimensions] : [];
+        _keyable = plan.Monetary is null && _dimensions <= 12 && (long)plan.Groups.Count << (2 * _dimensions) <= 1 << 18;
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
         if (plan.GroupBySlots.Count == 0) Cells.Add([]); // the one cell when there are no breakdowns
@@ -318,6 +321,7 @@ public sealed class SurveyHistogram
     // Each row's pattern, -1 for a row in no age group (those are counted).
     private int RowPatterns(ChildClassifier c, Span<int> patterns)
     {
+        if (_keyable) return RowPatternsByKey(c, patterns);
         var group = c.Group;
         var deprived = c.Deprived;
         var observed = c.Observed;
@@ -333,6 +337,46 @@ public sealed class SurveyHistogram
                 continue;
             }
             patterns[r] = PatternIndex(g, deprived[r], observed[r], monetary is null ? (byte)1 : monetary[r]);
+        }
+        return unassigned;
+    }
+
+    // Without a monetary rule and with few dimensions, a row's (group, observed, deprived) is one
+    // number, its key (negative for no group), and its pattern is found in a table by key: the
+    // keys eight rows a step, then one look-up a row.
+    private int RowPatternsByKey(ChildClassifier c, Span<int> patterns)
+    {
+        var d = _dimensions;
+        if (_keyed.Length == 0) _keyed = new int[_plan.Groups.Count << (2 * d)];
+        var group = c.Group.AsSpan(0, patterns.Length);
+        var deprived = c.Deprived.AsSpan(0, patterns.Length);
+        var observed = c.Observed.AsSpan(0, patterns.Length);
+        var r = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; r <= patterns.Length - 8; r += 8)
+            {
+                var key = (Vector256.Create(group.Slice(r, 8)) << (2 * d)) |
+                    (Vector256.Create(observed.Slice(r, 8)) << d).AsInt32() | Vector256.Create(deprived.Slice(r, 8)).AsInt32();
+                key.CopyTo(patterns.Slice(r, 8));
+            }
+        for (; r < patterns.Length; r++)
+            patterns[r] = (group[r] << (2 * d)) | (int)(observed[r] << d) | (int)deprived[r];
+
+        var keyed = _keyed;
+        var unassigned = 0;
+        var mask = (1 << d) - 1;
+        for (r = 0; r < patterns.Length; r++)
+        {
+            var k = patterns[r];
+            if (k < 0)
+            {
+                patterns[r] = -1;
+                unassigned++;
+                continue;
+            }
+            var slot = keyed[k];
+            if (slot == 0) slot = keyed[k] = PatternIndexHashed(k >> (2 * d), (uint)(k & mask), (uint)((k >> d) & mask), 1) + 1;
+            patterns[r] = slot - 1;
         }
         return unassigned;
     }
@@ -405,19 +449,29 @@ public sealed class SurveyHistogram
     private void WriteRun(bool reset)
     {
         var entries = _entries;
-        for (var i = 0; i < _touchedCount; i++)
+        var e = entries.Count;
+        entries.Grow(e + _touchedCount);
+        var (units, cells, patterns) = (entries.Unit, entries.Cell, entries.Pattern);
+        var (weights, weights2, children) = (entries.Weight, entries.Weight2, entries.Children);
+        var sums = _sums;
+        foreach (var p in _touched.AsSpan(0, _touchedCount))
         {
-            var p = _touched[i];
-            ref var sum = ref _sums[p];
-            if (sum.Entry == 0) sum.Entry = entries.Append(_openUnit, _openCell, p, sum.W, sum.W2, sum.N) + 1;
-            else
+            ref var sum = ref sums[p];
+            var at = sum.Entry - 1;
+            if (at < 0)
             {
-                entries.Weight[sum.Entry - 1] = sum.W;
-                entries.Weight2[sum.Entry - 1] = sum.W2;
-                entries.Children[sum.Entry - 1] = sum.N;
+                at = e++;
+                sum.Entry = at + 1;
+                units[at] = _openUnit;
+                cells[at] = _openCell;
+                patterns[at] = p;
             }
+            weights[at] = sum.W;
+            weights2[at] = sum.W2;
+            children[at] = sum.N;
             if (reset) sum = default;
         }
+        entries.Count = e;
         if (!reset) return;
         _touchedCount = 0;
         _openUnit = _openCell = -1;
@@ -582,11 +636,11 @@ public sealed class SurveyHistogram
             {
                 unit = NewUnit(stratumIndex, psu);
                 _unitOfPsu[psu] = unit + 1;
-                _unitOfPair[(stratumIndex, psu)] = unit;
                 return unit;
             }
         }
-        // PSU ids repeated across strata name different PSUs (R's nest = TRUE); no cluster: one unit per stratum.
+        // PSU ids repeated across strata name different PSUs (R's nest = TRUE): a PSU id's first
+        // stratum is found above, its others here. No cluster: one unit per stratum.
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_unitOfPair, (stratumIndex, psu), out var exists);
         if (!exists) slot = NewUnit(stratumIndex, psu);
         return slot;

@@ -49,30 +49,48 @@ internal sealed class ColumnTest
         _ => op,
     };
 
+    /// <summary>True when <paramref name="other"/> is the same test (of another column, maybe).</summary>
+    public bool SameTest(ColumnTest other) =>
+        _op == other._op && _constant.Equals(other._constant) && _negated == other._negated &&
+        (_values ?? []).AsSpan().SequenceEqual(other._values ?? []) && (_values is null) == (other._values is null) &&
+        _missing.AsSpan().SequenceEqual(other._missing);
+
     /// <summary>
-    /// For every row, ORs <paramref name="deprivedBit"/> into <paramref name="bits"/> where the
-    /// test is true and <paramref name="unknownBit"/> where x is missing.
+    /// For every row of one column, ORs <paramref name="deprivedBit"/> into <paramref name="bits"/>
+    /// where the test is true and <paramref name="unknownBit"/> where x is missing.
     /// </summary>
-    public void Fold(ReadOnlySpan<double> x, Span<ulong> bits, ulong deprivedBit, ulong unknownBit)
+    public void Fold(double[] x, Span<ulong> bits, ulong deprivedBit, ulong unknownBit) =>
+        Fold([x], 0, bits[..Math.Min(bits.Length, x.Length)], [deprivedBit], [unknownBit]);
+
+    /// <summary>
+    /// The test applied to several columns, rows [start, start + bits.Length) of each: for row r,
+    /// column k ORs <paramref name="deprivedBits"/>[k] into bits[r - start] where the test is true
+    /// and <paramref name="unknownBits"/>[k] where its value is missing. All columns in one pass,
+    /// so each row's bits are written once.
+    /// </summary>
+    public void Fold(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits)
     {
+        foreach (var column in columns)
+            if (column.Length < start + bits.Length) throw new ArgumentException("a column is shorter than the rows to fold", nameof(columns));
         var r = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            r = _values is not null ? FoldVector<InList>(x, bits, deprivedBit, unknownBit)
+            r = _values is not null ? FoldVector<InList>(columns, start, bits, deprivedBits, unknownBits)
                 : _op switch
                 {
-                    CompareOp.Less => FoldVector<Less>(x, bits, deprivedBit, unknownBit),
-                    CompareOp.LessEqual => FoldVector<LessEqual>(x, bits, deprivedBit, unknownBit),
-                    CompareOp.Greater => FoldVector<Greater>(x, bits, deprivedBit, unknownBit),
-                    CompareOp.GreaterEqual => FoldVector<GreaterEqual>(x, bits, deprivedBit, unknownBit),
-                    CompareOp.Equal => FoldVector<Equal>(x, bits, deprivedBit, unknownBit),
-                    _ => FoldVector<NotEqual>(x, bits, deprivedBit, unknownBit),
+                    CompareOp.Less => FoldVector<Less>(columns, start, bits, deprivedBits, unknownBits),
+                    CompareOp.LessEqual => FoldVector<LessEqual>(columns, start, bits, deprivedBits, unknownBits),
+                    CompareOp.Greater => FoldVector<Greater>(columns, start, bits, deprivedBits, unknownBits),
+                    CompareOp.GreaterEqual => FoldVector<GreaterEqual>(columns, start, bits, deprivedBits, unknownBits),
+                    CompareOp.Equal => FoldVector<Equal>(columns, start, bits, deprivedBits, unknownBits),
+                    _ => FoldVector<NotEqual>(columns, start, bits, deprivedBits, unknownBits),
                 };
         }
-        FoldScalar(x[r..], bits[r..], deprivedBit, unknownBit);
+        for (var k = 0; k < columns.Length; k++)
+            FoldScalar(columns[k].AsSpan(start + r, bits.Length - r), bits[r..], deprivedBits[k], unknownBits[k]);
     }
 
-    /// <summary>The reference: one row at a time.</summary>
+    /// <summary>The reference: one row of one column at a time.</summary>
     public void FoldScalar(ReadOnlySpan<double> x, Span<ulong> bits, ulong deprivedBit, ulong unknownBit)
     {
         for (var i = 0; i < x.Length; i++)
@@ -90,22 +108,25 @@ internal sealed class ColumnTest
     }
 
     // Rows folded: all whole vectors of four; the caller does the tail.
-    private int FoldVector<TOp>(ReadOnlySpan<double> x, Span<ulong> bits, ulong deprivedBit, ulong unknownBit) where TOp : struct, IVectorTest
+    private int FoldVector<TOp>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits)
+        where TOp : struct, IVectorTest
     {
-        ref var px = ref MemoryMarshal.GetReference(x);
         ref var pb = ref MemoryMarshal.GetReference(bits);
-        var d = Vector256.Create(deprivedBit);
-        var u = Vector256.Create(unknownBit);
         var c = Vector256.Create(_constant);
         var missing = _missing;
         var r = 0;
-        for (; r <= x.Length - Vector256<double>.Count; r += Vector256<double>.Count)
+        for (; r <= bits.Length - Vector256<double>.Count; r += Vector256<double>.Count)
         {
-            var v = Vector256.LoadUnsafe(ref px, (nuint)r);
-            var unknown = ~Vector256.Equals(v, v);
-            foreach (var m in missing) unknown |= Vector256.Equals(v, Vector256.Create(m));
-            var test = TOp.Test(v, c, this);
-            var folded = (Vector256.AndNot(test, unknown).AsUInt64() & d) | (unknown.AsUInt64() & u);
+            var folded = Vector256<ulong>.Zero;
+            for (var k = 0; k < columns.Length; k++)
+            {
+                var v = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(columns[k]), (nuint)(start + r));
+                var unknown = ~Vector256.Equals(v, v);
+                foreach (var m in missing) unknown |= Vector256.Equals(v, Vector256.Create(m));
+                var test = TOp.Test(v, c, this);
+                folded |= (Vector256.AndNot(test, unknown).AsUInt64() & Vector256.Create(deprivedBits[k])) |
+                    (unknown.AsUInt64() & Vector256.Create(unknownBits[k]));
+            }
             (Vector256.LoadUnsafe(ref pb, (nuint)r) | folded).StoreUnsafe(ref pb, (nuint)r);
         }
         return r;

@@ -52,6 +52,23 @@ public class ColumnTestProperties
             return true;
         });
 
+    [Property(MaxTest = 200)]
+    public Property SeveralColumnsFoldAsEachAlone() =>
+        Prop.ForAll(Columns(), Columns(), Columns(), (x0, x1, x2) =>
+        {
+            var index = (x0.Length + 3 * x1.Length) % Conditions.Length;
+            var test = RuleOf(index, []).Bind((_, _) => 0).ColumnTest!;
+            var n = Math.Min(x0.Length, Math.Min(x1.Length, x2.Length));
+            var start = n / 3;
+            ulong[] d = [1ul << 0, 1ul << 5, 1ul << 7], u = [1ul << 32, 1ul << 37, 1ul << 39];
+            var together = new ulong[n - start];
+            test.Fold([x0, x1, x2], start, together, d, u);
+            var alone = new ulong[n - start];
+            double[][] columns = [x0, x1, x2];
+            for (var k = 0; k < 3; k++) test.FoldScalar(columns[k].AsSpan(start, n - start), alone, d[k], u[k]);
+            return together.AsSpan().SequenceEqual(alone);
+        });
+
     [Fact]
     public void OnlyOneColumnTestsAreColumnTests()
     {
