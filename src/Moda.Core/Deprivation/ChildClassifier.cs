@@ -151,8 +151,12 @@ public sealed class ChildClassifier
         for (var start = 0; start < n; start += Block)
         {
             var block = bits[..Math.Min(Block, n - start)];
-            block.Clear();
-            foreach (var group in _testGroups) group.Test.Fold(group.Columns, start, block, group.DeprivedBits, group.UnknownBits);
+            if (_testGroups.Length == 0) block.Clear();
+            for (var g = 0; g < _testGroups.Length; g++)
+            {
+                var group = _testGroups[g];
+                group.Test.Fold(group.Columns, start, block, group.DeprivedBits, group.UnknownBits, replace: g == 0);
+            }
             Finish(block, start);
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Moda.Estimation;
@@ -5,20 +6,39 @@ namespace Moda.Estimation;
 /// <summary>
 /// The entries of a <see cref="SurveyHistogram"/> as columns: per entry its sampling unit,
 /// breakdown cell and pattern, and the total weight, squared weight and number of its children.
-/// The first <see cref="Count"/> elements of each array are the entries; the rest is capacity.
+/// The first <see cref="Count"/> elements of each array are the entries; the rest is capacity
+/// (arrays of one histogram may differ in length beyond that).
 /// </summary>
 public sealed class HistogramEntries
 {
+    // Columns of partial histograms come from and go back to these pools (see Return): a
+    // process that builds histograms again and again reuses their memory instead of faulting in
+    // fresh pages. Pooled arrays are dirty; entries are written before they are read.
+    private static readonly ArrayPool<int> IntColumns = ArrayPool<int>.Create(1 << 24, 64);
+    private static readonly ArrayPool<double> DoubleColumns = ArrayPool<double>.Create(1 << 24, 64);
+    private static readonly ArrayPool<long> LongColumns = ArrayPool<long>.Create(1 << 24, 32);
+    private readonly bool _pooled;
+    private int _capacity;                   // every column holds at least this many (a pool may give longer arrays)
+
     /// <summary>Creates empty columns with room for <paramref name="capacity"/> entries.</summary>
-    public HistogramEntries(int capacity = 0)
+    public HistogramEntries(int capacity = 0) : this(capacity, pooled: false)
     {
-        Unit = Uninitialized<int>(capacity);
-        Cell = Uninitialized<int>(capacity);
-        Pattern = Uninitialized<int>(capacity);
-        Weight = Uninitialized<double>(capacity);
-        Weight2 = Uninitialized<double>(capacity);
-        Children = Uninitialized<long>(capacity);
     }
+
+    private HistogramEntries(int capacity, bool pooled)
+    {
+        _pooled = pooled;
+        _capacity = capacity;
+        Unit = Allocate(IntColumns, capacity);
+        Cell = Allocate(IntColumns, capacity);
+        Pattern = Allocate(IntColumns, capacity);
+        Weight = Allocate(DoubleColumns, capacity);
+        Weight2 = Allocate(DoubleColumns, capacity);
+        Children = Allocate(LongColumns, capacity);
+    }
+
+    /// <summary>Columns taken from the pools, to be given back by <see cref="Return"/>.</summary>
+    internal static HistogramEntries Pooled(int capacity) => new(capacity, pooled: true);
 
     /// <summary>Number of entries.</summary>
     public int Count { get; internal set; }
@@ -46,7 +66,7 @@ public sealed class HistogramEntries
     internal int Append(int unit, int cell, int pattern, double weight, double weight2, long children)
     {
         var e = Count;
-        if (e == Unit.Length) Grow(e + 1);
+        if (e == _capacity) Grow(e + 1);
         Unit[e] = unit;
         Cell[e] = cell;
         Pattern[e] = pattern;
@@ -60,24 +80,48 @@ public sealed class HistogramEntries
     /// <summary>Makes room for at least <paramref name="capacity"/> entries.</summary>
     internal void Grow(int capacity)
     {
-        if (capacity <= Unit.Length) return;
-        capacity = Math.Max(capacity, Math.Max(16, 2 * Unit.Length));
-        Unit = Resized(Unit, capacity, Count);
-        Cell = Resized(Cell, capacity, Count);
-        Pattern = Resized(Pattern, capacity, Count);
-        Weight = Resized(Weight, capacity, Count);
-        Weight2 = Resized(Weight2, capacity, Count);
-        Children = Resized(Children, capacity, Count);
+        if (capacity <= _capacity) return;
+        capacity = Math.Max(capacity, Math.Max(16, 2 * _capacity));
+        Unit = Resized(IntColumns, Unit, capacity);
+        Cell = Resized(IntColumns, Cell, capacity);
+        Pattern = Resized(IntColumns, Pattern, capacity);
+        Weight = Resized(DoubleColumns, Weight, capacity);
+        Weight2 = Resized(DoubleColumns, Weight2, capacity);
+        Children = Resized(LongColumns, Children, capacity);
+        _capacity = capacity;
+    }
+
+    /// <summary>Gives pooled columns back; the entries are gone (Count is 0) and the object stays usable.</summary>
+    internal void Return()
+    {
+        if (_pooled)
+        {
+            Release(IntColumns, Unit);
+            Release(IntColumns, Cell);
+            Release(IntColumns, Pattern);
+            Release(DoubleColumns, Weight);
+            Release(DoubleColumns, Weight2);
+            Release(LongColumns, Children);
+        }
+        (Unit, Cell, Pattern, Weight, Weight2, Children) = ([], [], [], [], [], []);
+        Count = _capacity = 0;
     }
 
     // Entry columns are written before they are read: no need to clear them (a partial histogram
     // is sized for a whole chunk and fills about half of it).
-    private static T[] Uninitialized<T>(int length) => length == 0 ? [] : GC.AllocateUninitializedArray<T>(length);
+    private T[] Allocate<T>(ArrayPool<T> pool, int length) =>
+        length == 0 ? [] : _pooled ? pool.Rent(length) : GC.AllocateUninitializedArray<T>(length);
 
-    private static T[] Resized<T>(T[] array, int capacity, int count)
+    private void Release<T>(ArrayPool<T> pool, T[] array)
     {
-        var grown = Uninitialized<T>(capacity);
-        array.AsSpan(0, count).CopyTo(grown);
+        if (array.Length > 0) pool.Return(array);
+    }
+
+    private T[] Resized<T>(ArrayPool<T> pool, T[] array, int capacity)
+    {
+        var grown = Allocate(pool, capacity);
+        array.AsSpan(0, Count).CopyTo(grown);
+        if (_pooled) Release(pool, array);
         return grown;
     }
 }

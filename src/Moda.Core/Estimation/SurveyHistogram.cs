@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Moda.Data;
 using Moda.Deprivation;
 
@@ -39,6 +40,8 @@ public sealed class SurveyHistogram
     private readonly List<long> _strataChildren = [];
     private readonly List<double> _strataFpc = [];
     private bool _merged;
+    private bool _released;
+    private bool _consumed;                  // merged into another histogram, which owns its entries now
     private long _lastPatternKey = -1;
     private int _lastPattern;
     private int[] _entryStamp = [];   // per pattern: the run of (unit, cell) its cached entry belongs to
@@ -50,7 +53,12 @@ public sealed class SurveyHistogram
     private readonly uint[] _groupMasks;     // per age group: the dimensions it is asked about
     private readonly int[] _dense;           // (group, deprived mask) → pattern + 1, for fully observed children; empty when too large
     private readonly bool _keyable;          // patterns can be found by RowKey in _keyed
-    private int[] _keyed = [];               // RowKey → pattern + 1, made at the first Add
+    private int[] _keyed = [];               // row key → pattern + 1, from KeyTables at the first Add
+    private readonly List<int> _keys = [];   // the keys set in _keyed
+
+    // Key tables are 256 KB and more, one per partial histogram: a consumed histogram clears the
+    // slots it set and gives its table back, so the next partial neither allocates nor clears one.
+    private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(1 << 18, 64);
     private RunSum[] _sums = [];             // per pattern: its sums over the open run
     private int[] _touched = [];             // the open run's patterns, in the order first met
     private int _touchedCount;
@@ -63,7 +71,7 @@ public sealed class SurveyHistogram
     public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false, int expectedEntries = 0)
     {
         // A chunk's partial histogram: the entry columns are sized once instead of doubling.
-        _entries = new HistogramEntries(Math.Max(expectedEntries, 0));
+        _entries = HistogramEntries.Pooled(Math.Max(expectedEntries, 0));
         _plan = plan;
         _file = file;
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
@@ -177,6 +185,7 @@ public sealed class SurveyHistogram
     public void Add(ColumnBatch batch, ChildClassifier c)
     {
         if (_merged) throw new InvalidOperationException("rows cannot be added to a histogram once it has been merged with another; merge partial histograms instead");
+        if (_released) throw new InvalidOperationException("rows cannot be added to a histogram once its entries are released");
         var plan = _plan;
         ReadOnlySpan<double> weight = plan.WeightSlot >= 0 ? batch.Numeric(plan.WeightSlot) : default;
         ReadOnlySpan<int> stratum = plan.StratumSlot >= 0 ? batch.Categorical(plan.StratumSlot) : default;
@@ -247,7 +256,10 @@ public sealed class SurveyHistogram
         Rows += batch.Count;
     }
 
-    /// <summary>Adds another histogram of the same plan (filled on another thread) into this one.</summary>
+    /// <summary>
+    /// Adds another histogram of the same plan (filled on another thread) into this one, which
+    /// takes its entries over: the other one can be read but not merged again nor take rows.
+    /// </summary>
     public void Merge(SurveyHistogram other)
     {
         StratumDictionary ??= other.StratumDictionary;
@@ -281,18 +293,51 @@ public sealed class SurveyHistogram
             var codes = other.Cells[k].Select((code, b) => Recode(GroupByDictionaries[b], other.GroupByDictionaries[b], code)).ToArray();
             cells[k] = CellIndex(codes);
         }
-        var patterns = other.Patterns.Select(p => PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary)).ToArray();
+        var patterns = PatternsOf(other);
         // The other histogram's entries are kept where they are, with the maps that renumber them
         // (ToEntries applies them): a merge costs its units, cells and patterns, not its entries.
         // Entries are not looked up: a (unit, cell, pattern) split across two histograms appears
         // twice, which every estimator sums anyway. Both histograms are closed to Add from now on.
-        _merged = other._merged = true;
+        if (other._consumed) throw new InvalidOperationException("this histogram was already merged into another; a histogram's entries go to one total");
+        if (ReferenceEquals(other, this)) throw new InvalidOperationException("a histogram cannot be merged into itself");
+        _merged = other._merged = other._consumed = true;
+        other.ReturnKeyTable();
         if (other._entries.Count > 0) _segments.Add(new Segment(other._entries, other._entries.Count, units, cells, patterns));
         foreach (var s in other._segments)
             _segments.Add(new Segment(s.Entries, s.Count, Compose(units, s.Units), Compose(cells, s.Cells), Compose(patterns, s.Patterns)));
         _segmentEntries += other.EntryCount;
         Rows += other.Rows;
         Unassigned += other.Unassigned;
+    }
+
+    // The other histogram's patterns numbered as this one's (made here when new, in its order).
+    private int[] PatternsOf(SurveyHistogram other)
+    {
+        var map = new int[other.Patterns.Count];
+        if (!_keyable)
+        {
+            for (var i = 0; i < map.Length; i++)
+            {
+                var p = other.Patterns[i];
+                map[i] = PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary);
+            }
+            return map;
+        }
+        var d = _dimensions;
+        if (_keyed.Length == 0) _keyed = KeyTables.Rent(_plan.Groups.Count << (2 * d));
+        for (var i = 0; i < map.Length; i++)
+        {
+            var p = other.Patterns[i];
+            var k = (p.Group << (2 * d)) | (int)(p.Observed << d) | (int)p.Deprived;
+            ref var slot = ref _keyed[k];
+            if (slot == 0)
+            {
+                slot = PatternIndexHashed(p.Group, p.Deprived, p.Observed, p.Monetary) + 1;
+                _keys.Add(k);
+            }
+            map[i] = slot - 1;
+        }
+        return map;
     }
 
     // outer ∘ inner: a segment's numbers renumbered twice.
@@ -308,12 +353,17 @@ public sealed class SurveyHistogram
     private sealed record Segment(HistogramEntries Entries, int Count, int[] Units, int[] Cells, int[] Patterns);
 
     /// <summary>
-    /// Frees the entry lists once an estimator holds its own copy (they are the bulk of the
-    /// histogram's memory on large files); patterns, cells, units and indicator totals stay.
+    /// Frees the entries once an estimator holds its own copy (<see cref="ToEntries"/>; they are
+    /// the bulk of the histogram's memory on large files), merged histograms' included, giving
+    /// their columns back for the next histograms to fill; patterns, cells, units and indicator
+    /// totals stay. No rows can be added afterwards.
     /// </summary>
     public void ReleaseEntries()
     {
-        _entries = new HistogramEntries();
+        _released = true;
+        ReturnKeyTable();
+        _entries.Return();
+        foreach (var segment in _segments) segment.Entries.Return();
         _segments.Clear();
         _segmentEntries = 0;
     }
@@ -343,11 +393,13 @@ public sealed class SurveyHistogram
 
     // Without a monetary rule and with few dimensions, a row's (group, observed, deprived) is one
     // number, its key (negative for no group), and its pattern is found in a table by key: the
-    // keys eight rows a step, then one look-up a row.
-    private int RowPatternsByKey(ChildClassifier c, Span<int> patterns)
+    // keys eight rows a step, then their patterns eight a step by a gather; a step with a row in
+    // no group or a key met for the first time goes row by row (new patterns are made in row order).
+    private unsafe int RowPatternsByKey(ChildClassifier c, Span<int> patterns)
     {
         var d = _dimensions;
-        if (_keyed.Length == 0) _keyed = new int[_plan.Groups.Count << (2 * d)];
+        var size = _plan.Groups.Count << (2 * d);
+        if (_keyed.Length == 0) _keyed = KeyTables.Rent(size);
         var group = c.Group.AsSpan(0, patterns.Length);
         var deprived = c.Deprived.AsSpan(0, patterns.Length);
         var observed = c.Observed.AsSpan(0, patterns.Length);
@@ -362,10 +414,37 @@ public sealed class SurveyHistogram
         for (; r < patterns.Length; r++)
             patterns[r] = (group[r] << (2 * d)) | (int)(observed[r] << d) | (int)deprived[r];
 
-        var keyed = _keyed;
         var unassigned = 0;
+        r = 0;
+        fixed (int* table = _keyed)
+        {
+            if (Avx2.IsSupported)
+                for (; r <= patterns.Length - 8; r += 8)
+                {
+                    var key = Vector256.Create(patterns.Slice(r, 8));
+                    if (key.ExtractMostSignificantBits() == 0)
+                    {
+                        var slot = Avx2.GatherVector256(table, key, 4);
+                        if (!Vector256.EqualsAny(slot, Vector256<int>.Zero))
+                        {
+                            (slot - Vector256<int>.One).CopyTo(patterns.Slice(r, 8));
+                            continue;
+                        }
+                    }
+                    unassigned += PatternsOfKeys(table, patterns.Slice(r, 8));
+                }
+            unassigned += PatternsOfKeys(table, patterns[r..]);
+        }
+        return unassigned;
+    }
+
+    // Keys to patterns row by row, making the patterns of keys met for the first time.
+    private unsafe int PatternsOfKeys(int* table, Span<int> patterns)
+    {
+        var d = _dimensions;
         var mask = (1 << d) - 1;
-        for (r = 0; r < patterns.Length; r++)
+        var unassigned = 0;
+        for (var r = 0; r < patterns.Length; r++)
         {
             var k = patterns[r];
             if (k < 0)
@@ -374,11 +453,25 @@ public sealed class SurveyHistogram
                 unassigned++;
                 continue;
             }
-            var slot = keyed[k];
-            if (slot == 0) slot = keyed[k] = PatternIndexHashed(k >> (2 * d), (uint)(k & mask), (uint)((k >> d) & mask), 1) + 1;
+            var slot = table[k];
+            if (slot == 0)
+            {
+                slot = table[k] = PatternIndexHashed(k >> (2 * d), (uint)(k & mask), (uint)((k >> d) & mask), 1) + 1;
+                _keys.Add(k);
+            }
             patterns[r] = slot - 1;
         }
         return unassigned;
+    }
+
+    // A histogram merged into another or released adds no more rows: its key table is cleared and pooled.
+    private void ReturnKeyTable()
+    {
+        if (_keyed.Length == 0) return;
+        foreach (var k in _keys) _keyed[k] = 0;
+        KeyTables.Return(_keyed);
+        _keyed = [];
+        _keys.Clear();
     }
 
     // The first row whose weight is missing or negative, or the row count when there is none.

@@ -66,26 +66,30 @@ internal sealed class ColumnTest
     /// The test applied to several columns, rows [start, start + bits.Length) of each: for row r,
     /// column k ORs <paramref name="deprivedBits"/>[k] into bits[r - start] where the test is true
     /// and <paramref name="unknownBits"/>[k] where its value is missing. All columns in one pass,
-    /// so each row's bits are written once.
+    /// so each row's bits are written once. With <paramref name="replace"/> the bits are set, not
+    /// ORed into (they need no clearing first).
     /// </summary>
-    public void Fold(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits)
+    public void Fold(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits,
+        bool replace = false)
     {
         foreach (var column in columns)
             if (column.Length < start + bits.Length) throw new ArgumentException("a column is shorter than the rows to fold", nameof(columns));
         var r = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            r = _values is not null ? FoldVector<InList>(columns, start, bits, deprivedBits, unknownBits)
+            var keep = replace ? Vector256<ulong>.Zero : Vector256<ulong>.AllBitsSet;
+            r = _values is not null ? FoldVector<InList>(columns, start, bits, deprivedBits, unknownBits, keep)
                 : _op switch
                 {
-                    CompareOp.Less => FoldVector<Less>(columns, start, bits, deprivedBits, unknownBits),
-                    CompareOp.LessEqual => FoldVector<LessEqual>(columns, start, bits, deprivedBits, unknownBits),
-                    CompareOp.Greater => FoldVector<Greater>(columns, start, bits, deprivedBits, unknownBits),
-                    CompareOp.GreaterEqual => FoldVector<GreaterEqual>(columns, start, bits, deprivedBits, unknownBits),
-                    CompareOp.Equal => FoldVector<Equal>(columns, start, bits, deprivedBits, unknownBits),
-                    _ => FoldVector<NotEqual>(columns, start, bits, deprivedBits, unknownBits),
+                    CompareOp.Less => FoldVector<Less>(columns, start, bits, deprivedBits, unknownBits, keep),
+                    CompareOp.LessEqual => FoldVector<LessEqual>(columns, start, bits, deprivedBits, unknownBits, keep),
+                    CompareOp.Greater => FoldVector<Greater>(columns, start, bits, deprivedBits, unknownBits, keep),
+                    CompareOp.GreaterEqual => FoldVector<GreaterEqual>(columns, start, bits, deprivedBits, unknownBits, keep),
+                    CompareOp.Equal => FoldVector<Equal>(columns, start, bits, deprivedBits, unknownBits, keep),
+                    _ => FoldVector<NotEqual>(columns, start, bits, deprivedBits, unknownBits, keep),
                 };
         }
+        if (replace) bits[r..].Clear();
         for (var k = 0; k < columns.Length; k++)
             FoldScalar(columns[k].AsSpan(start + r, bits.Length - r), bits[r..], deprivedBits[k], unknownBits[k]);
     }
@@ -108,8 +112,8 @@ internal sealed class ColumnTest
     }
 
     // Rows folded: all whole vectors of four; the caller does the tail.
-    private int FoldVector<TOp>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits)
-        where TOp : struct, IVectorTest
+    private int FoldVector<TOp>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits,
+        Vector256<ulong> keep) where TOp : struct, IVectorTest
     {
         ref var pb = ref MemoryMarshal.GetReference(bits);
         var c = Vector256.Create(_constant);
@@ -127,7 +131,7 @@ internal sealed class ColumnTest
                 folded |= (Vector256.AndNot(test, unknown).AsUInt64() & Vector256.Create(deprivedBits[k])) |
                     (unknown.AsUInt64() & Vector256.Create(unknownBits[k]));
             }
-            (Vector256.LoadUnsafe(ref pb, (nuint)r) | folded).StoreUnsafe(ref pb, (nuint)r);
+            ((Vector256.LoadUnsafe(ref pb, (nuint)r) & keep) | folded).StoreUnsafe(ref pb, (nuint)r);
         }
         return r;
     }

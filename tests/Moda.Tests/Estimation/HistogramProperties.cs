@@ -14,6 +14,7 @@ namespace Moda.Tests.Estimation;
 /// renumbers them in <see cref="SurveyHistogram.ToEntries"/>. Whatever the row order and the
 /// split into batches, filled in one histogram or merged from one per batch, its entries sum to
 /// the children's weight, squared weight and count per (stratum, PSU, county, pattern).
+/// Entry columns come from pools, and each case gives its own back.
 /// </summary>
 public class HistogramProperties
 {
@@ -99,7 +100,10 @@ public class HistogramProperties
                 actual.TryGetValue(key, out var sum);
                 actual[key] = (sum.W + entries.Weight[e], sum.W2 + entries.Weight2[e], sum.N + entries.Children[e]);
             }
-            return total.Rows == children.Length && actual.Count == expected.Count && expected.All(kv =>
+            // Released, its columns go back to the pools the next cases' histograms take theirs from
+            // (arrays of any length a pool has: every column must still hold every entry).
+            total.ReleaseEntries();
+            return total.EntryCount == 0 && total.Rows == children.Length && actual.Count == expected.Count && expected.All(kv =>
                 actual.TryGetValue(kv.Key, out var a) && a.N == kv.Value.N &&
                 Math.Abs(a.W - kv.Value.W) <= 1e-9 * (1 + kv.Value.W) && Math.Abs(a.W2 - kv.Value.W2) <= 1e-9 * (1 + kv.Value.W2));
         });

@@ -61,8 +61,10 @@ public class ColumnTestProperties
             var n = Math.Min(x0.Length, Math.Min(x1.Length, x2.Length));
             var start = n / 3;
             ulong[] d = [1ul << 0, 1ul << 5, 1ul << 7], u = [1ul << 32, 1ul << 37, 1ul << 39];
-            var together = new ulong[n - start];
-            test.Fold([x0, x1, x2], start, together, d, u);
+            // Set (replace) over whatever the bits held, or ORed into zeros.
+            var replace = x1.Length % 2 == 0;
+            var together = Enumerable.Repeat(replace ? 0xDEADul << 40 : 0, n - start).ToArray();
+            test.Fold([x0, x1, x2], start, together, d, u, replace);
             var alone = new ulong[n - start];
             double[][] columns = [x0, x1, x2];
             for (var k = 0; k < 3; k++) test.FoldScalar(columns[k].AsSpan(start, n - start), alone, d[k], u[k]);
