@@ -298,6 +298,7 @@ public sealed class SurveyHistogram
         // (ToEntries applies them): a merge costs its units, cells and patterns, not its entries.
         // Entries are not looked up: a (unit, cell, pattern) split across two histograms appears
         // twice, which every estimator sums anyway. Both histograms are closed to Add from now on.
+        if (_released) throw new InvalidOperationException("a histogram whose entries are released cannot take others in");
         if (other._consumed) throw new InvalidOperationException("this histogram was already merged into another; a histogram's entries go to one total");
         if (ReferenceEquals(other, this)) throw new InvalidOperationException("a histogram cannot be merged into itself");
         _merged = other._merged = other._consumed = true;
@@ -332,7 +333,7 @@ public sealed class SurveyHistogram
             ref var slot = ref _keyed[k];
             if (slot == 0)
             {
-                slot = PatternIndexHashed(p.Group, p.Deprived, p.Observed, p.Monetary) + 1;
+                slot = NewPattern(p) + 1;
                 _keys.Add(k);
             }
             map[i] = slot - 1;
@@ -392,9 +393,9 @@ public sealed class SurveyHistogram
     }
 
     // Without a monetary rule and with few dimensions, a row's (group, observed, deprived) is one
-    // number, its key (negative for no group), and its pattern is found in a table by key: the
-    // keys eight rows a step, then their patterns eight a step by a gather; a step with a row in
-    // no group or a key met for the first time goes row by row (new patterns are made in row order).
+    // number, its key (negative for no group), and its pattern is found in a table by key: eight
+    // rows a step, the keys computed and their patterns gathered; a step with a row in no group or
+    // a key met for the first time goes row by row (new patterns are made in row order).
     private unsafe int RowPatternsByKey(ChildClassifier c, Span<int> patterns)
     {
         var d = _dimensions;
@@ -403,25 +404,15 @@ public sealed class SurveyHistogram
         var group = c.Group.AsSpan(0, patterns.Length);
         var deprived = c.Deprived.AsSpan(0, patterns.Length);
         var observed = c.Observed.AsSpan(0, patterns.Length);
-        var r = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; r <= patterns.Length - 8; r += 8)
-            {
-                var key = (Vector256.Create(group.Slice(r, 8)) << (2 * d)) |
-                    (Vector256.Create(observed.Slice(r, 8)) << d).AsInt32() | Vector256.Create(deprived.Slice(r, 8)).AsInt32();
-                key.CopyTo(patterns.Slice(r, 8));
-            }
-        for (; r < patterns.Length; r++)
-            patterns[r] = (group[r] << (2 * d)) | (int)(observed[r] << d) | (int)deprived[r];
-
         var unassigned = 0;
-        r = 0;
+        var r = 0;
         fixed (int* table = _keyed)
         {
             if (Avx2.IsSupported)
                 for (; r <= patterns.Length - 8; r += 8)
                 {
-                    var key = Vector256.Create(patterns.Slice(r, 8));
+                    var key = (Vector256.Create(group.Slice(r, 8)) << (2 * d)) |
+                        (Vector256.Create(observed.Slice(r, 8)) << d).AsInt32() | Vector256.Create(deprived.Slice(r, 8)).AsInt32();
                     if (key.ExtractMostSignificantBits() == 0)
                     {
                         var slot = Avx2.GatherVector256(table, key, 4);
@@ -431,8 +422,11 @@ public sealed class SurveyHistogram
                             continue;
                         }
                     }
+                    key.CopyTo(patterns.Slice(r, 8));
                     unassigned += PatternsOfKeys(table, patterns.Slice(r, 8));
                 }
+            for (var t = r; t < patterns.Length; t++)
+                patterns[t] = (group[t] << (2 * d)) | (int)(observed[t] << d) | (int)deprived[t];
             unassigned += PatternsOfKeys(table, patterns[r..]);
         }
         return unassigned;
@@ -456,7 +450,7 @@ public sealed class SurveyHistogram
             var slot = table[k];
             if (slot == 0)
             {
-                slot = table[k] = PatternIndexHashed(k >> (2 * d), (uint)(k & mask), (uint)((k >> d) & mask), 1) + 1;
+                slot = table[k] = NewPattern(new Pattern(k >> (2 * d), (uint)(k & mask), (uint)((k >> d) & mask), 1)) + 1;
                 _keys.Add(k);
             }
             patterns[r] = slot - 1;
@@ -475,12 +469,19 @@ public sealed class SurveyHistogram
     }
 
     // The first row whose weight is missing or negative, or the row count when there is none.
-    private static int FirstBadWeight(ReadOnlySpan<double> weight)
+    internal static int FirstBadWeight(ReadOnlySpan<double> weight)
     {
         var r = 0;
         var zero = Vector256<double>.Zero;
-        for (; r <= weight.Length - Vector256<double>.Count; r += Vector256<double>.Count)
-            if (!Vector256.GreaterThanOrEqualAll(Vector256.Create(weight.Slice(r, Vector256<double>.Count)), zero)) break;
+        ref var w = ref MemoryMarshal.GetReference(weight);
+        for (; r <= weight.Length - 16; r += 16)
+        {
+            var ok = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r), zero) &
+                Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 4), zero) &
+                Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 8), zero) &
+                Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 12), zero);
+            if (ok.AsUInt64() != Vector256<ulong>.AllBitsSet) break;
+        }
         for (; r < weight.Length; r++)
             if (!(weight[r] >= 0)) return r;
         return r;
@@ -758,6 +759,14 @@ public sealed class SurveyHistogram
             return slot - 1;
         }
         return PatternIndexHashed(g, deprived, observed, monetary);
+    }
+
+    // A pattern not met before, in a histogram whose patterns are all found by key: the key
+    // table is their index, and the hash maps are not needed.
+    private int NewPattern(Pattern p)
+    {
+        Patterns.Add(p);
+        return Patterns.Count - 1;
     }
 
     private int PatternIndexHashed(int g, uint deprived, uint observed, byte monetary)

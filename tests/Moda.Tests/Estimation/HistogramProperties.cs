@@ -108,6 +108,16 @@ public class HistogramProperties
                 Math.Abs(a.W - kv.Value.W) <= 1e-9 * (1 + kv.Value.W) && Math.Abs(a.W2 - kv.Value.W2) <= 1e-9 * (1 + kv.Value.W2));
         });
 
+    [Property(MaxTest = 300)]
+    public Property FirstBadWeightIsTheFirstMissingOrNegative() =>
+        // Bad weights rare enough that whole vectors of good ones come first.
+        Prop.ForAll(Gen.Frequency((60, Gen.Elements(1.0, 0.0, -0.0, 2.5, 1e300, double.PositiveInfinity)), (1, Gen.Elements(double.NaN, -1.0, double.NegativeInfinity)))
+            .ArrayOf().ToArbitrary(), weights =>
+        {
+            var expected = Array.FindIndex(weights, w => !(w >= 0));
+            return SurveyHistogram.FirstBadWeight(weights) == (expected < 0 ? weights.Length : expected);
+        });
+
     [Fact]
     public void AHistogramMergedIntoAnotherTakesNoMoreRows()
     {
