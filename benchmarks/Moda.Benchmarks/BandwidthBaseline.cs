@@ -33,6 +33,7 @@ public class BandwidthBaseline
     private double[][][] _columns = [];          // per batch: the 9 columns summed by the baseline
     private ChildClassifier[] _workers = [];
     private SurveyHistogram?[] _partials = [];
+    private ManualResetEventSlim[] _ready = [];
 
     /// <summary>Children (rows) per operation.</summary>
     [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
@@ -51,6 +52,14 @@ public class BandwidthBaseline
         _columns = _batches.Select(b => slots.Select(s => b.Numbers[s]!).ToArray()).ToArray();
         _workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new ChildClassifier(_plan)).ToArray();
         _partials = new SurveyHistogram?[_batches.Length];
+        _ready = _batches.Select(_ => new ManualResetEventSlim()).ToArray();
+    }
+
+    /// <summary>Disposes the readiness events.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var r in _ready) r.Dispose();
     }
 
     /// <summary>Sums the nine double columns of every batch (Vector&lt;double&gt;, four accumulators).</summary>
@@ -93,24 +102,34 @@ public class BandwidthBaseline
         return sums.Sum();
     }
 
-    /// <summary>The kernel on every core: partials in parallel, merged in file order.</summary>
+    /// <summary>
+    /// The kernel on every core, as the pipeline runs it (<c>HistogramBuilder</c>): workers fill
+    /// partials, and the calling thread merges them in file order as they become ready.
+    /// </summary>
     [Benchmark, BenchmarkCategory("all cores"), ColumnBytesPerRow(80)]
     public long KernelParallel()
     {
         var next = -1;
-        Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, w =>
+        foreach (var r in _ready) r.Reset();
+        var workers = _workers.Select(classifier => Task.Factory.StartNew(() =>
         {
-            var classifier = _workers[w];
             for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;)
             {
                 classifier.Classify(_batches[b]);
                 var partial = new SurveyHistogram(_plan, _path, expectedEntries: _batches[b].Count);
                 partial.Add(_batches[b], classifier);
                 _partials[b] = partial;
+                _ready[b].Set();
             }
-        });
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        _ready[0].Wait();
         var total = _partials[0]!;
-        for (var b = 1; b < _partials.Length; b++) total.Merge(_partials[b]!);
+        for (var b = 1; b < _partials.Length; b++)
+        {
+            _ready[b].Wait();
+            total.Merge(_partials[b]!);
+        }
+        Task.WaitAll(workers);
         Array.Clear(_partials);
         total.ReleaseEntries();
         return total.Rows;
