@@ -81,7 +81,11 @@ public sealed class ChildClassifier
     /// <summary>Dimensions observed (deprived or not) for each row.</summary>
     public uint[] Observed { get; private set; } = [];
 
-    /// <summary>Per indicator, the <see cref="Truth"/> of each row (Unknown where it does not apply).</summary>
+    /// <summary>
+    /// Per indicator, the <see cref="Truth"/> of each row (Unknown where it does not apply). The
+    /// truths of indicators folded straight into the masks are evaluated here, from the batch last
+    /// classified, when first read: read them before that batch is reused.
+    /// </summary>
     public byte[][] IndicatorTruth
     {
         get
