@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Moda.Data;
 using Moda.Deprivation;
 
@@ -15,7 +14,7 @@ namespace Moda.Estimation;
 /// are added in batches and nothing per row is kept; histograms filled on different threads
 /// merge by addition (<see cref="Merge"/>).
 /// </summary>
-public sealed class SurveyHistogram
+public sealed partial class SurveyHistogram
 {
     private readonly AnalysisPlan _plan;
     private readonly string _file;
@@ -52,21 +51,10 @@ public sealed class SurveyHistogram
     private readonly int _dimensions;
     private readonly uint[] _groupMasks;     // per age group: the dimensions it is asked about
     private readonly int[] _dense;           // (group, deprived mask) → pattern + 1, for fully observed children; empty when too large
-    private readonly bool _keyable;          // patterns can be found by RowKey in _keyed
-    private int[] _keyed = [];               // row key → pattern + 1, from KeyTables at the first Add
-    private readonly List<int> _keys = [];   // the keys set in _keyed
-
-    // Key tables are 256 KB and more, one per partial histogram: a consumed histogram clears the
-    // slots it set and gives its table back, so the next partial neither allocates nor clears one.
-    private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(1 << 18, 64);
-    private RunSum[] _sums = [];             // per pattern: its sums over the open run
-    private int[] _touched = [];             // the open run's patterns, in the order first met
-    private int _touchedCount;
-    private int _openUnit = -1, _openCell = -1; // the open run: a (unit, cell) first met, summed by AddRun
 
     /// <summary>
     /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
-    /// sampling unit (bootstrap without clusters); <paramref name="expectedEntries"/> pre-sizes the entry lists.
+    /// sampling unit (bootstrap without clusters); <paramref name="expectedEntries"/> pre-sizes the entry columns.
     /// </summary>
     public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false, int expectedEntries = 0)
     {
@@ -311,36 +299,6 @@ public sealed class SurveyHistogram
         Unassigned += other.Unassigned;
     }
 
-    // The other histogram's patterns numbered as this one's (made here when new, in its order).
-    private int[] PatternsOf(SurveyHistogram other)
-    {
-        var map = new int[other.Patterns.Count];
-        if (!_keyable)
-        {
-            for (var i = 0; i < map.Length; i++)
-            {
-                var p = other.Patterns[i];
-                map[i] = PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary);
-            }
-            return map;
-        }
-        var d = _dimensions;
-        if (_keyed.Length == 0) _keyed = KeyTables.Rent(_plan.Groups.Count << (2 * d));
-        for (var i = 0; i < map.Length; i++)
-        {
-            var p = other.Patterns[i];
-            var k = (p.Group << (2 * d)) | (int)(p.Observed << d) | (int)p.Deprived;
-            ref var slot = ref _keyed[k];
-            if (slot == 0)
-            {
-                slot = NewPattern(p) + 1;
-                _keys.Add(k);
-            }
-            map[i] = slot - 1;
-        }
-        return map;
-    }
-
     // outer ∘ inner: a segment's numbers renumbered twice.
     private static int[] Compose(int[] outer, int[] inner)
     {
@@ -369,105 +327,6 @@ public sealed class SurveyHistogram
         _segmentEntries = 0;
     }
 
-    // Each row's pattern, -1 for a row in no age group (those are counted).
-    private int RowPatterns(ChildClassifier c, Span<int> patterns)
-    {
-        if (_keyable) return RowPatternsByKey(c, patterns);
-        var group = c.Group;
-        var deprived = c.Deprived;
-        var observed = c.Observed;
-        var monetary = _plan.Monetary is null ? null : c.MonetaryTruth;
-        var unassigned = 0;
-        for (var r = 0; r < patterns.Length; r++)
-        {
-            var g = group[r];
-            if (g < 0)
-            {
-                patterns[r] = -1;
-                unassigned++;
-                continue;
-            }
-            patterns[r] = PatternIndex(g, deprived[r], observed[r], monetary is null ? (byte)1 : monetary[r]);
-        }
-        return unassigned;
-    }
-
-    // Without a monetary rule and with few dimensions, a row's (group, observed, deprived) is one
-    // number, its key (negative for no group), and its pattern is found in a table by key: eight
-    // rows a step, the keys computed and their patterns gathered; a step with a row in no group or
-    // a key met for the first time goes row by row (new patterns are made in row order).
-    private unsafe int RowPatternsByKey(ChildClassifier c, Span<int> patterns)
-    {
-        var d = _dimensions;
-        var size = _plan.Groups.Count << (2 * d);
-        if (_keyed.Length == 0) _keyed = KeyTables.Rent(size);
-        var group = c.Group.AsSpan(0, patterns.Length);
-        var deprived = c.Deprived.AsSpan(0, patterns.Length);
-        var observed = c.Observed.AsSpan(0, patterns.Length);
-        var unassigned = 0;
-        var r = 0;
-        fixed (int* table = _keyed)
-        {
-            if (Avx2.IsSupported)
-                for (; r <= patterns.Length - 8; r += 8)
-                {
-                    var key = (Vector256.Create(group.Slice(r, 8)) << (2 * d)) |
-                        (Vector256.Create(observed.Slice(r, 8)) << d).AsInt32() | Vector256.Create(deprived.Slice(r, 8)).AsInt32();
-                    if (key.ExtractMostSignificantBits() == 0)
-                    {
-                        var slot = Avx2.GatherVector256(table, key, 4);
-                        if (!Vector256.EqualsAny(slot, Vector256<int>.Zero))
-                        {
-                            (slot - Vector256<int>.One).CopyTo(patterns.Slice(r, 8));
-                            continue;
-                        }
-                    }
-                    key.CopyTo(patterns.Slice(r, 8));
-                    unassigned += PatternsOfKeys(table, patterns.Slice(r, 8));
-                }
-            for (var t = r; t < patterns.Length; t++)
-                patterns[t] = (group[t] << (2 * d)) | (int)(observed[t] << d) | (int)deprived[t];
-            unassigned += PatternsOfKeys(table, patterns[r..]);
-        }
-        return unassigned;
-    }
-
-    // Keys to patterns row by row, making the patterns of keys met for the first time.
-    private unsafe int PatternsOfKeys(int* table, Span<int> patterns)
-    {
-        var d = _dimensions;
-        var mask = (1 << d) - 1;
-        var unassigned = 0;
-        for (var r = 0; r < patterns.Length; r++)
-        {
-            var k = patterns[r];
-            if (k < 0)
-            {
-                patterns[r] = -1;
-                unassigned++;
-                continue;
-            }
-            var slot = table[k];
-            if (slot == 0)
-            {
-                slot = table[k] = NewPattern(new Pattern(k >> (2 * d), (uint)(k & mask), (uint)((k >> d) & mask), 1)) + 1;
-                _keys.Add(k);
-            }
-            patterns[r] = slot - 1;
-        }
-        return unassigned;
-    }
-
-    // A histogram merged into another or released adds no more rows: its key table is cleared and pooled.
-    private void ReturnKeyTable()
-    {
-        if (_keyed.Length == 0) return;
-        foreach (var k in _keys) _keyed[k] = 0;
-        KeyTables.Return(_keyed);
-        _keyed = [];
-        _keys.Clear();
-    }
-
     // The first row whose weight is missing or negative, or the row count when there is none.
     internal static int FirstBadWeight(ReadOnlySpan<double> weight)
     {
@@ -487,110 +346,8 @@ public sealed class SurveyHistogram
         return r;
     }
 
-    // True when (unit, cell) is met for the first time, or is the open run going on from the
-    // previous batch; either way its rows are summed by AddRun.
-    private bool IsFirstRun(int unit, int cell)
-    {
-        if (unit == _openUnit && cell == _openCell) return true;
-        WriteRun(reset: true);
-        _runs.GetOrAdd(((long)unit << 32) | (uint)cell, 0, out var first);
-        if (!first) return false;
-        _openUnit = unit;
-        _openCell = cell;
-        _runUnit = -1; // the row-by-row path starts a run of its own after this one
-        return true;
-    }
-
-    // The rows of a run of one (unit, cell), first met: per pattern, the run's sums are kept in
-    // one record and written to the entries when the run ends (WriteRun). No branch per row but
-    // the age-group check: half the rows of a survey file start a new (unit, pattern) entry,
-    // which a branch would mispredict. Every pattern has its record (Add sized them).
-    private void AddRun(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end)
-    {
-        var sums = _sums.AsSpan();
-        var touched = _touched.AsSpan();
-        var t = _touchedCount;
-        var weighted = !weight.IsEmpty;
-        for (var r = start; r < end; r++)
-        {
-            var p = patterns[r];
-            if (p < 0) continue;
-            var w = weighted ? weight[r] : 1.0;
-            ref var sum = ref sums[p];
-            var n = sum.N;
-            touched[t] = p;
-            t += n == 0 ? 1 : 0;
-            sum.W += w;
-            sum.W2 += w * w;
-            sum.N = n + 1;
-        }
-        _touchedCount = t;
-    }
-
-    // The rows of a (unit, cell) met before, in an unsorted file: entry by entry, through the hash table.
-    private void AddRunRevisited(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end, int unit, int cell)
-    {
-        for (var r = start; r < end; r++)
-        {
-            if (patterns[r] < 0) continue;
-            var w = weight.IsEmpty ? 1.0 : weight[r];
-            AddEntry(unit, cell, patterns[r], w, w * w, 1);
-        }
-    }
-
-    // Writes the open run's sums to its entries, appending those of patterns new to it (in the
-    // order first met: the order a row-by-row fill makes); with `reset` the run is closed.
-    private void WriteRun(bool reset)
-    {
-        var entries = _entries;
-        var e = entries.Count;
-        entries.Grow(e + _touchedCount);
-        var (units, cells, patterns) = (entries.Unit, entries.Cell, entries.Pattern);
-        var (weights, weights2, children) = (entries.Weight, entries.Weight2, entries.Children);
-        var sums = _sums;
-        foreach (var p in _touched.AsSpan(0, _touchedCount))
-        {
-            ref var sum = ref sums[p];
-            var at = sum.Entry - 1;
-            if (at < 0)
-            {
-                at = e++;
-                sum.Entry = at + 1;
-                units[at] = _openUnit;
-                cells[at] = _openCell;
-                patterns[at] = p;
-            }
-            weights[at] = sum.W;
-            weights2[at] = sum.W2;
-            children[at] = sum.N;
-            if (reset) sum = default;
-        }
-        entries.Count = e;
-        if (!reset) return;
-        _touchedCount = 0;
-        _openUnit = _openCell = -1;
-    }
-
-    private void GrowRunSums(int pattern)
-    {
-        if (pattern >= 1 << 20)
-            throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
-        var size = Math.Max(pattern + 1, Math.Max(64, 2 * _sums.Length));
-        Array.Resize(ref _sums, size);
-        Array.Resize(ref _touched, size + 1); // one spare: AddRun writes a slot before knowing it is new
-    }
-
     private ModaDataException BadWeight(ColumnBatch batch, int r, double w) =>
         Bad(batch, r, _plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing" : $"the survey weight {w} is negative");
-
-    // A pattern's sums over the open run; Entry is its entry + 1, 0 before the run is first written.
-    private struct RunSum
-    {
-        public double W;
-        public double W2;
-        public long N;
-        public int Entry;
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddEntry(int unit, int cell, int pattern, double w, double w2, long n)
@@ -759,14 +516,6 @@ public sealed class SurveyHistogram
             return slot - 1;
         }
         return PatternIndexHashed(g, deprived, observed, monetary);
-    }
-
-    // A pattern not met before, in a histogram whose patterns are all found by key: the key
-    // table is their index, and the hash maps are not needed.
-    private int NewPattern(Pattern p)
-    {
-        Patterns.Add(p);
-        return Patterns.Count - 1;
     }
 
     private int PatternIndexHashed(int g, uint deprived, uint observed, byte monetary)

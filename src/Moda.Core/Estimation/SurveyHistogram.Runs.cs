@@ -1,0 +1,116 @@
+using Moda.Data;
+
+namespace Moda.Estimation;
+
+// Runs of rows of one (sampling unit, breakdown cell): a run met for the first time (every run of
+// a file sorted by PSU) is summed per pattern in one record per pattern and written to the
+// entries when it ends; a run met again goes entry by entry through the hash table.
+public sealed partial class SurveyHistogram
+{
+    private RunSum[] _sums = [];             // per pattern: its sums over the open run
+    private int[] _touched = [];             // the open run's patterns, in the order first met
+    private int _touchedCount;
+    private int _openUnit = -1, _openCell = -1; // the open run: a (unit, cell) first met, summed by AddRun
+
+    // True when (unit, cell) is met for the first time, or is the open run going on from the
+    // previous batch; either way its rows are summed by AddRun.
+    private bool IsFirstRun(int unit, int cell)
+    {
+        if (unit == _openUnit && cell == _openCell) return true;
+        WriteRun(reset: true);
+        _runs.GetOrAdd(((long)unit << 32) | (uint)cell, 0, out var first);
+        if (!first) return false;
+        _openUnit = unit;
+        _openCell = cell;
+        _runUnit = -1; // the row-by-row path starts a run of its own after this one
+        return true;
+    }
+
+    // The rows of a run of one (unit, cell), first met: per pattern, the run's sums are kept in
+    // one record and written to the entries when the run ends (WriteRun). No branch per row but
+    // the age-group check: half the rows of a survey file start a new (unit, pattern) entry,
+    // which a branch would mispredict. Every pattern has its record (Add sized them).
+    private void AddRun(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end)
+    {
+        var sums = _sums.AsSpan();
+        var touched = _touched.AsSpan();
+        var t = _touchedCount;
+        var weighted = !weight.IsEmpty;
+        for (var r = start; r < end; r++)
+        {
+            var p = patterns[r];
+            if (p < 0) continue;
+            var w = weighted ? weight[r] : 1.0;
+            ref var sum = ref sums[p];
+            var n = sum.N;
+            touched[t] = p;
+            t += n == 0 ? 1 : 0;
+            sum.W += w;
+            sum.W2 += w * w;
+            sum.N = n + 1;
+        }
+        _touchedCount = t;
+    }
+
+    // The rows of a (unit, cell) met before, in an unsorted file: entry by entry, through the hash table.
+    private void AddRunRevisited(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end, int unit, int cell)
+    {
+        for (var r = start; r < end; r++)
+        {
+            if (patterns[r] < 0) continue;
+            var w = weight.IsEmpty ? 1.0 : weight[r];
+            AddEntry(unit, cell, patterns[r], w, w * w, 1);
+        }
+    }
+
+    // Writes the open run's sums to its entries, appending those of patterns new to it (in the
+    // order first met: the order a row-by-row fill makes); with `reset` the run is closed.
+    private void WriteRun(bool reset)
+    {
+        var entries = _entries;
+        var e = entries.Count;
+        entries.Grow(e + _touchedCount);
+        var (units, cells, patterns) = (entries.Unit, entries.Cell, entries.Pattern);
+        var (weights, weights2, children) = (entries.Weight, entries.Weight2, entries.Children);
+        var sums = _sums;
+        foreach (var p in _touched.AsSpan(0, _touchedCount))
+        {
+            ref var sum = ref sums[p];
+            var at = sum.Entry - 1;
+            if (at < 0)
+            {
+                at = e++;
+                sum.Entry = at + 1;
+                units[at] = _openUnit;
+                cells[at] = _openCell;
+                patterns[at] = p;
+            }
+            weights[at] = sum.W;
+            weights2[at] = sum.W2;
+            children[at] = sum.N;
+            if (reset) sum = default;
+        }
+        entries.Count = e;
+        if (!reset) return;
+        _touchedCount = 0;
+        _openUnit = _openCell = -1;
+    }
+
+    private void GrowRunSums(int pattern)
+    {
+        if (pattern >= 1 << 20)
+            throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
+        var size = Math.Max(pattern + 1, Math.Max(64, 2 * _sums.Length));
+        Array.Resize(ref _sums, size);
+        Array.Resize(ref _touched, size + 1); // one spare: AddRun writes a slot before knowing it is new
+    }
+
+    // A pattern's sums over the open run; Entry is its entry + 1, 0 before the run is first written.
+    private struct RunSum
+    {
+        public double W;
+        public double W2;
+        public long N;
+        public int Entry;
+    }
+}
