@@ -10,7 +10,9 @@ namespace Moda.Deprivation;
 /// <summary>
 /// Turns a batch of rows into per-child deprivation facts: the age group, a deprived mask and an
 /// observed mask over the dimensions (bit j = dimension j), each indicator's truth, and the
-/// monetary truth. Rules are evaluated a column at a time; holds scratch buffers, so one per thread.
+/// monetary truth. An indicator that tests one column (most do) is folded straight from the column
+/// into the masks, four rows a vector (<see cref="ColumnTest"/>); other rules are evaluated a column
+/// at a time into truth bytes. Holds scratch buffers, so one per thread.
 /// </summary>
 public sealed class ChildClassifier
 {
