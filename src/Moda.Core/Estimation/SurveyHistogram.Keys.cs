@@ -5,15 +5,22 @@ using Moda.Deprivation;
 
 namespace Moda.Estimation;
 
-// Patterns found by key: without a monetary rule and with at most 12 dimensions, a child's
-// (group, observed, deprived) is one number, and a table from key to pattern is the pattern index.
+// Patterns found by key: with at most 12 dimensions, a child's (group, monetary truth, observed,
+// deprived) is one number, its key, and a table from key to pattern is the pattern index.
 public sealed partial class SurveyHistogram
 {
+    // Keys up to 2^20 (a 4 MB table): eight dimensions with two age groups and a monetary rule
+    // take 2^19. A wider plan finds its patterns through the hash map (PatternIndex).
+    private const int MaxKeys = 1 << 20;
+
     // Key tables are 256 KB and more, one per partial histogram: a consumed histogram clears the
     // slots it set and gives its table back, so the next partial neither allocates nor clears one.
-    private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(1 << 18, 64);
+    private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(MaxKeys, 16);
     private readonly bool _keyable;          // every pattern is found by its key in _keyed
-    private int[] _keyed = [];               // row key → pattern + 1, from KeyTables at the first Add
+    private readonly bool _monetaryInKey;    // the key holds the monetary truth (2 bits above the group)
+    private readonly int _keyShift;          // where the key's group (and monetary) bits start: 2 × dimensions
+    private readonly int _keySpace;          // number of keys: the key table's length
+    private int[] _keyed = [];               // key → pattern + 1, from KeyTables when first needed
     private readonly List<int> _keys = [];   // the keys set in _keyed
 
     // Each row's pattern, -1 for a row in no age group (those are counted).
@@ -39,27 +46,43 @@ public sealed partial class SurveyHistogram
         return unassigned;
     }
 
-    // Without a monetary rule and with few dimensions, a row's (group, observed, deprived) is one
-    // number, its key (negative for no group), and its pattern is found in a table by key: eight
-    // rows a step, the keys computed and their patterns gathered; a step with a row in no group or
-    // a key met for the first time goes row by row (new patterns are made in row order).
+    // The key of a child (negative for a child in no age group). Without a monetary rule the
+    // monetary truth is 1 and not in the key.
+    private int Key(int group, uint deprived, uint observed, byte monetary) =>
+        ((_monetaryInKey ? (group << 2) | monetary : group) << _keyShift) | (int)(observed << _dimensions) | (int)deprived;
+
+    private Pattern PatternOfKey(int key)
+    {
+        var mask = (1u << _dimensions) - 1;
+        var high = key >> _keyShift;
+        return _monetaryInKey
+            ? new Pattern(high >> 2, (uint)key & mask, ((uint)key >> _dimensions) & mask, (byte)(high & 3))
+            : new Pattern(high, (uint)key & mask, ((uint)key >> _dimensions) & mask, 1);
+    }
+
+    private int[] KeyTable() => _keyed.Length > 0 ? _keyed : _keyed = KeyTables.Rent(_keySpace);
+
+    // Eight rows a step: the keys computed and their patterns gathered; a step with a row in no
+    // group or a key met for the first time goes row by row (new patterns are made in row order).
     private unsafe int RowPatternsByKey(ChildClassifier c, Span<int> patterns)
     {
-        var d = _dimensions;
-        var size = _plan.Groups.Count << (2 * d);
-        if (_keyed.Length == 0) _keyed = KeyTables.Rent(size);
-        var group = c.Group.AsSpan(0, patterns.Length);
-        var deprived = c.Deprived.AsSpan(0, patterns.Length);
-        var observed = c.Observed.AsSpan(0, patterns.Length);
+        var n = patterns.Length;
+        var group = c.Group.AsSpan(0, n);
+        var deprived = c.Deprived.AsSpan(0, n);
+        var observed = c.Observed.AsSpan(0, n);
+        var monetary = _monetaryInKey ? c.MonetaryTruth.AsSpan(0, n) : default;
         var unassigned = 0;
         var r = 0;
-        fixed (int* table = _keyed)
+        fixed (int* table = KeyTable())
+        fixed (byte* money = monetary)
         {
             if (Avx2.IsSupported)
-                for (; r <= patterns.Length - 8; r += 8)
+                for (; r <= n - 8; r += 8)
                 {
-                    var key = (Vector256.Create(group.Slice(r, 8)) << (2 * d)) |
-                        (Vector256.Create(observed.Slice(r, 8)) << d).AsInt32() | Vector256.Create(deprived.Slice(r, 8)).AsInt32();
+                    var high = Vector256.Create(group.Slice(r, 8));
+                    if (_monetaryInKey) high = (high << 2) | Avx2.ConvertToVector256Int32(money + r);
+                    var key = (high << _keyShift) | (Vector256.Create(observed.Slice(r, 8)) << _dimensions).AsInt32() |
+                        Vector256.Create(deprived.Slice(r, 8)).AsInt32();
                     if (key.ExtractMostSignificantBits() == 0)
                     {
                         var slot = Avx2.GatherVector256(table, key, 4);
@@ -72,8 +95,8 @@ public sealed partial class SurveyHistogram
                     key.CopyTo(patterns.Slice(r, 8));
                     unassigned += PatternsOfKeys(table, patterns.Slice(r, 8));
                 }
-            for (var t = r; t < patterns.Length; t++)
-                patterns[t] = (group[t] << (2 * d)) | (int)(observed[t] << d) | (int)deprived[t];
+            for (var t = r; t < n; t++)
+                patterns[t] = Key(group[t], deprived[t], observed[t], _monetaryInKey ? monetary[t] : (byte)1);
             unassigned += PatternsOfKeys(table, patterns[r..]);
         }
         return unassigned;
@@ -82,8 +105,6 @@ public sealed partial class SurveyHistogram
     // Keys to patterns row by row, making the patterns of keys met for the first time.
     private unsafe int PatternsOfKeys(int* table, Span<int> patterns)
     {
-        var d = _dimensions;
-        var mask = (1 << d) - 1;
         var unassigned = 0;
         for (var r = 0; r < patterns.Length; r++)
         {
@@ -94,15 +115,21 @@ public sealed partial class SurveyHistogram
                 unassigned++;
                 continue;
             }
-            var slot = table[k];
-            if (slot == 0)
-            {
-                slot = table[k] = NewPattern(new Pattern(k >> (2 * d), (uint)(k & mask), (uint)((k >> d) & mask), 1)) + 1;
-                _keys.Add(k);
-            }
-            patterns[r] = slot - 1;
+            patterns[r] = PatternOfKeyIndex(ref table[k], k);
         }
         return unassigned;
+    }
+
+    // The pattern in a key table slot, made (at the end of Patterns) when the slot is empty.
+    private int PatternOfKeyIndex(ref int slot, int key)
+    {
+        if (slot == 0)
+        {
+            Patterns.Add(PatternOfKey(key));
+            slot = Patterns.Count;
+            _keys.Add(key);
+        }
+        return slot - 1;
     }
 
     // A histogram merged into another or released adds no more rows: its key table is cleared and pooled.
@@ -119,37 +146,17 @@ public sealed partial class SurveyHistogram
     private int[] PatternsOf(SurveyHistogram other)
     {
         var map = new int[other.Patterns.Count];
-        if (!_keyable)
-        {
-            for (var i = 0; i < map.Length; i++)
-            {
-                var p = other.Patterns[i];
-                map[i] = PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary);
-            }
-            return map;
-        }
-        var d = _dimensions;
-        if (_keyed.Length == 0) _keyed = KeyTables.Rent(_plan.Groups.Count << (2 * d));
+        var table = _keyable ? KeyTable() : null;
         for (var i = 0; i < map.Length; i++)
         {
             var p = other.Patterns[i];
-            var k = (p.Group << (2 * d)) | (int)(p.Observed << d) | (int)p.Deprived;
-            ref var slot = ref _keyed[k];
-            if (slot == 0)
+            if (table is null) map[i] = PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary);
+            else
             {
-                slot = NewPattern(p) + 1;
-                _keys.Add(k);
+                var k = Key(p.Group, p.Deprived, p.Observed, p.Monetary);
+                map[i] = PatternOfKeyIndex(ref table[k], k);
             }
-            map[i] = slot - 1;
         }
         return map;
-    }
-
-    // A pattern not met before, in a histogram whose patterns are all found by key: the key
-    // table is their index, and the hash maps are not needed.
-    private int NewPattern(Pattern p)
-    {
-        Patterns.Add(p);
-        return Patterns.Count - 1;
     }
 }

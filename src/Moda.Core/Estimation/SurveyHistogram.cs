@@ -47,10 +47,7 @@ public sealed partial class SurveyHistogram
     private int[] _entryOfPattern = [];
     private int _run;
     private int _runUnit = -1, _runCell = -1;
-    private bool _runIsFirst;
     private readonly int _dimensions;
-    private readonly uint[] _groupMasks;     // per age group: the dimensions it is asked about
-    private readonly int[] _dense;           // (group, deprived mask) → pattern + 1, for fully observed children; empty when too large
 
     /// <summary>
     /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
@@ -66,9 +63,11 @@ public sealed partial class SurveyHistogram
         _indicatorStride = plan.Indicators.All(i => i.IsWholeDimension) ? 0 : plan.Groups.Count * plan.Indicators.Count * 4;
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
         _dimensions = plan.DimensionNames.Count;
-        _groupMasks = plan.Groups.Select(g => g.DimensionMask).ToArray();
-        _dense = (long)plan.Groups.Count << _dimensions <= 1 << 16 ? new int[plan.Groups.Count << _dimensions] : [];
-        _keyable = plan.Monetary is null && _dimensions <= 12 && (long)plan.Groups.Count << (2 * _dimensions) <= 1 << 18;
+        _monetaryInKey = plan.Monetary is not null;
+        _keyShift = 2 * _dimensions;
+        var keys = (long)plan.Groups.Count << (_keyShift + (_monetaryInKey ? 2 : 0));
+        _keyable = _dimensions <= 12 && keys <= MaxKeys;
+        _keySpace = _keyable ? (int)keys : 0;
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
         if (plan.GroupBySlots.Count == 0) Cells.Add([]); // the one cell when there are no breakdowns
@@ -349,22 +348,18 @@ public sealed partial class SurveyHistogram
     private ModaDataException BadWeight(ColumnBatch batch, int r, double w) =>
         Bad(batch, r, _plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing" : $"the survey weight {w} is negative");
 
+    // A child of a (unit, cell) met before (an unsorted file): its entry is looked up in the hash
+    // table, once per pattern and run (Add keeps patterns below 2^20 and cells below 2^12, the key's
+    // fields). The entries of the (unit, cell)'s first run, summed by AddRun, are not in the table,
+    // so they appear twice, which estimators sum.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddEntry(int unit, int cell, int pattern, double w, double w2, long n)
     {
-        if (pattern >= 1 << 20 || cell >= 1 << 12)
-            throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
-        // Files list a PSU's children together: within a run of one (unit, cell) a pattern's
-        // entry is found in an array, and the hash table is asked once per entry.
         if (unit != _runUnit || cell != _runCell)
         {
             _runUnit = unit;
             _runCell = cell;
             _run++;
-            // The first run of a (unit, cell) makes new entries without the hash table: in a file
-            // sorted by PSU that is every run. A (unit, cell) met again (an unsorted file) looks
-            // its entries up; those of its first run then appear twice, which estimators sum.
-            _runs.GetOrAdd(((long)unit << 32) | (uint)cell, 0, out _runIsFirst);
         }
         if (pattern >= _entryStamp.Length)
         {
@@ -377,16 +372,8 @@ public sealed partial class SurveyHistogram
         if (_entryStamp[pattern] == _run) entry = _entryOfPattern[pattern];
         else
         {
-            if (_runIsFirst)
-            {
-                entry = _entries.Count;
-                added = true;
-            }
-            else
-            {
-                var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
-                entry = _entryIndex.GetOrAdd(key, _entries.Count, out added);
-            }
+            var key = ((long)unit << 32) | ((long)cell << 20) | (uint)pattern;
+            entry = _entryIndex.GetOrAdd(key, _entries.Count, out added);
             _entryStamp[pattern] = _run;
             _entryOfPattern[pattern] = entry;
         }
@@ -504,21 +491,9 @@ public sealed partial class SurveyHistogram
         return _unitStratum.Count - 1;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // The pattern of a child, in a histogram whose patterns are not found by key (many dimensions):
+    // through a hash map, with the last pattern remembered (a PSU's children often share one).
     private int PatternIndex(int g, uint deprived, uint observed, byte monetary)
-    {
-        // Most children are observed in every dimension of their group, with no monetary rule:
-        // their pattern is found in a dense table by (group, deprived mask), without hashing.
-        if (monetary == 1 && _dense.Length > 0 && observed == _groupMasks[g])
-        {
-            ref var slot = ref _dense[(g << _dimensions) | (int)deprived];
-            if (slot == 0) slot = PatternIndexHashed(g, deprived, observed, monetary) + 1;
-            return slot - 1;
-        }
-        return PatternIndexHashed(g, deprived, observed, monetary);
-    }
-
-    private int PatternIndexHashed(int g, uint deprived, uint observed, byte monetary)
     {
         if (_packPatterns)
         {
