@@ -31,7 +31,14 @@ internal sealed class CsvRowParser
         FieldCount = fieldCount;
         SlotOfField = new int[fieldCount];
         Array.Fill(SlotOfField, -1);
-        for (var slot = 0; slot < fields.Length; slot++) SlotOfField[fields[slot]] = slot;
+        NextSlotOfField = new int[fields.Length];
+        Array.Fill(NextSlotOfField, -1);
+        // A column read both as a number and as a category has two slots: chained, first slot first.
+        for (var slot = fields.Length - 1; slot >= 0; slot--)
+        {
+            NextSlotOfField[slot] = SlotOfField[fields[slot]];
+            SlotOfField[fields[slot]] = slot;
+        }
         DigitSlots = new bool[columns.Count];
         for (var slot = 0; slot < columns.Count; slot++) DigitSlots[slot] = _numeric[slot] && !_missing[slot].HasNumericCodes;
     }
@@ -42,8 +49,11 @@ internal sealed class CsvRowParser
     /// <summary>Fields per record.</summary>
     public int FieldCount { get; }
 
-    /// <summary>Per field of a record, the slot it fills, or -1 when no column asks for it.</summary>
+    /// <summary>Per field of a record, the (first) slot it fills, or -1 when no column asks for it.</summary>
     public int[] SlotOfField { get; }
+
+    /// <summary>Per slot, the next slot its field also fills (the same column read as another kind), or -1.</summary>
+    public int[] NextSlotOfField { get; }
 
     /// <summary>One encoder per categorical slot of <paramref name="batch"/> (null for numeric slots).</summary>
     public CategoryEncoder?[] Encoders(ColumnBatch batch) =>

@@ -35,6 +35,7 @@ internal static class UnquotedCsvChunk
 
         // The scan's state lives in locals (registers), not in an object: it changes at every field.
         var slotOfField = parser.SlotOfField;
+        var nextSlot = parser.NextSlotOfField;
         var digitSlots = parser.DigitSlots;
         var numbers = batch.Numbers;
         var lines = batch.Lines;
@@ -73,7 +74,7 @@ internal static class UnquotedCsvChunk
                 var p = i + bit;
                 if (((lineEnds >> bit) & 1) == 0)
                 {
-                    if (field >= lastField || !Field(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, numbers, parser, batch, encoders))
+                    if (field >= lastField || !Field(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, nextSlot, numbers, parser, batch, encoders))
                         return false;
                     field++;
                 }
@@ -81,7 +82,7 @@ internal static class UnquotedCsvChunk
                 {
                     if (field != 0 || !IsBlank(text[fieldStart..p]))   // an empty line is skipped, as CsvHelper does
                     {
-                        if (field != lastField || !Field(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, numbers, parser, batch, encoders))
+                        if (field != lastField || !Field(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, nextSlot, numbers, parser, batch, encoders))
                             return false;
                         lines[row++] = line;
                     }
@@ -96,7 +97,7 @@ internal static class UnquotedCsvChunk
         // A last record without its line end.
         if (fieldStart < text.Length || field > 0)
         {
-            if (field != lastField || !Field(text, fieldStart, text.Length, slotOfField[field], row, capacity, digitSlots, numbers, parser, batch, encoders))
+            if (field != lastField || !Field(text, fieldStart, text.Length, slotOfField[field], row, capacity, digitSlots, nextSlot, numbers, parser, batch, encoders))
                 return false;
             lines[row++] = line;
         }
@@ -104,24 +105,22 @@ internal static class UnquotedCsvChunk
         return true;
     }
 
-    // Stores the field text[from..to] in row `row` of its slot (none: -1); false when it cannot.
+    // Stores the field text[from..to] in row `row` of each of its slots (none: -1; more than one
+    // when its column is read as two kinds); false when it cannot.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Field(ReadOnlySpan<byte> text, int from, int to, int slot, int row, int capacity, bool[] digitSlots,
-                              double[]?[] numbers, CsvRowParser parser, ColumnBatch batch, CategoryEncoder?[] encoders)
+                              int[] nextSlot, double[]?[] numbers, CsvRowParser parser, ColumnBatch batch, CategoryEncoder?[] encoders)
     {
         if (row >= capacity) return false;
-        if (slot < 0) return true;
-        // Most cells of a deprivation file: a lone 0/1 digit in a plain numeric column.
-        if (to - from == 1 && digitSlots[slot])
+        for (; slot >= 0; slot = nextSlot[slot])
         {
-            var d = (uint)(text[from] - '0');
-            if (d <= 9)
-            {
-                numbers[slot]![row] = d;
-                return true;
-            }
+            // Most cells of a deprivation file: a lone 0/1 digit in a plain numeric column.
+            if (to - from == 1 && digitSlots[slot] && (uint)(text[from] - '0') <= 9)
+                numbers[slot]![row] = text[from] - '0';
+            else if (!parser.TryParseField(slot, text[from..to], batch, encoders, row))
+                return false;
         }
-        return parser.TryParseField(slot, text[from..to], batch, encoders, row);
+        return true;
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.IsEmpty || (line.Length == 1 && line[0] == (byte)'\r');

@@ -21,11 +21,19 @@ public class UnquotedCsvTests
         new("county", ColumnKind.Categorical, ["", "NA"]),
     ];
 
+    // A column read both as a number and as a category (a breakdown by a numeric column, --by age).
+    private static readonly ColumnRequest[] BothKinds = [.. Requests, new("flag", ColumnKind.Categorical, ["", "NA"])];
+
     private static readonly string[] NumberCells = ["0", "1", "1", "0", "7", " 1 ", "12.5", "-3", "", "NA", "99", "99.0", "1e3", "0.001"];
     private static readonly string[] TextCells = ["Tongshan", "Yunxi", "Yunxi", "湖北", " Hefeng ", "", "NA", "a b"];
 
     [Property(MaxTest = 300)]
-    public Property ChunkedReadEqualsCsvHelpersSequentialRead() =>
+    public Property ChunkedReadEqualsCsvHelpersSequentialRead() => ChunkedEqualsSequential(Requests);
+
+    [Property(MaxTest = 200)]
+    public Property AColumnReadAsBothKindsFillsBothSlots() => ChunkedEqualsSequential(BothKinds);
+
+    private static Property ChunkedEqualsSequential(ColumnRequest[] requests) =>
         Prop.ForAll(Files().ToArbitrary(), Gen.Choose(1, 9).ToArbitrary(), (text, rowsPerChunk) =>
         {
             using var dir = new TempDirectory();
@@ -33,13 +41,13 @@ public class UnquotedCsvTests
             var expected = Outcome(() =>
             {
                 using var r = new CsvTableReader(path);
-                return BatchRows.Of(r.Read(Requests, 4));
+                return BatchRows.Of(r.Read(requests, 4));
             });
             var actual = Outcome(() =>
             {
                 using var r = new CsvTableReader(path);
                 var rows = new List<string>();
-                var batch = new ColumnBatch(Requests, rowsPerChunk);
+                var batch = new ColumnBatch(requests, rowsPerChunk);
                 foreach (var chunk in r.Chunks(rowsPerChunk))
                 {
                     r.ReadChunk(chunk, batch);
