@@ -266,16 +266,4 @@ public sealed class EntryTable
         }
         return new EntryTable(unit.ToArray(), key.ToArray(), w.ToArray(), w2.ToArray(), count.ToArray(), keyCount);
     }
-
-    /// <summary>The rows of each key: <c>result[k]</c> lists the rows whose key is k.</summary>
-    public int[][] RowsByKey()
-    {
-        var counts = new int[KeyCount];
-        foreach (var k in Key) counts[k]++;
-        var result = new int[KeyCount][];
-        for (var k = 0; k < KeyCount; k++) result[k] = new int[counts[k]];
-        Array.Clear(counts);
-        for (var r = 0; r < Length; r++) result[Key[r]][counts[Key[r]]++] = r;
-        return result;
-    }
 }

@@ -67,26 +67,6 @@ public sealed class RatioEngine
         return Finish(ratio, total, _y, _x);
     }
 
-    /// <summary>
-    /// The ratio Σ_{ty} w y / Σ_{tx} w x where the children of <paramref name="ty"/> are among those of
-    /// <paramref name="tx"/> and keys mean the same in both: a subgroup's population share or contribution.
-    /// </summary>
-    public Estimate Ratio(EntryTable ty, ReadOnlySpan<double> y, EntryTable tx, ReadOnlySpan<double> x)
-    {
-        Totals(ty, y, _y);
-        Totals(tx, x, _x);
-        var (sum, total) = Sums(_y, _x);
-        var ratio = sum / total;
-        if (ChildIsPsu && total > 0)
-        {
-            // Σ_X w²(y·[Y] − R x)² = Σ_X w²(R x)² + Σ_Y w²((y − R x)² − (R x)²).
-            Squares(tx, Zeros(x.Length), x, ratio, total, _q, clear: true);
-            Squares(ty, y, x, ratio, total, _q, clear: false);
-            Squares(ty, Zeros(x.Length), x, ratio, total, _q, clear: false, sign: -1);
-        }
-        return Finish(ratio, total, _y, _x);
-    }
-
     /// <summary>The base of a family of shares: the children of a class table (every complete child of a domain).</summary>
     public ShareBase Base(ClassTotals t)
     {
@@ -207,11 +187,10 @@ public sealed class RatioEngine
 
     // When each child is its own PSU the variance needs Σ u_i² = Σ w_i²(y_i − R x_i)²/X² per
     // stratum; children of one row share y and x, so the row's Σ w² carries them exactly.
-    private void Squares(EntryTable t, ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total,
-                         double[] q, bool clear, int sign = 1)
+    private void Squares(EntryTable t, ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total, double[] q, bool clear)
     {
         if (clear) Array.Clear(q);
-        var scale = sign / (total * total);
+        var scale = 1 / (total * total);
         for (var r = 0; r < t.Length; r++)
         {
             var k = t.Key[r];
@@ -257,14 +236,6 @@ public sealed class RatioEngine
         var ss = 0.0;
         foreach (var t in thetas) if (!double.IsNaN(t)) ss += (t - mean) * (t - mean);
         return _replicateScale * ss;
-    }
-
-    private double[] _zeros = [];
-
-    private double[] Zeros(int n)
-    {
-        if (_zeros.Length < n) _zeros = new double[n];
-        return _zeros;
     }
 
     private static double Sum(double[] values)
