@@ -148,6 +148,14 @@ public sealed class CsvTableReader : IChunkedTableReader
     /// <inheritdoc />
     public void ReadChunk(TableChunk chunk, ColumnBatch batch)
     {
+        // The batch emptied (rows and categories), with fresh encoders for its dictionaries.
+        static CategoryEncoder?[] Empty(ColumnBatch batch, CsvRowParser parser)
+        {
+            batch.ResetCategories();
+            batch.Count = 0;
+            return parser.Encoders(batch);
+        }
+
         var parser = Parser(batch.Requests);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.Length, 1));
         try
@@ -159,17 +167,12 @@ public sealed class CsvTableReader : IChunkedTableReader
                 if (n <= 0) throw new ModaDataException(Path, "the file changed while it was being read", chunk.FirstLine);
                 read += n;
             }
-            batch.ResetCategories();
-            batch.Count = 0;
             batch.FirstRow = chunk.FirstRow;
-            var encoders = parser.Encoders(batch);
             var text = buffer.AsSpan(0, chunk.Length);
-            if (UnquotedCsvChunk.TryRead(text, _separator, parser, batch, encoders, chunk.FirstLine)) return;
+            if (UnquotedCsvChunk.TryRead(text, _separator, parser, batch, Empty(batch, parser), chunk.FirstLine)) return;
 
             // Quotes, bare CRs, a malformed record: CsvHelper reads the chunk again from the start.
-            batch.ResetCategories();
-            batch.Count = 0;
-            encoders = parser.Encoders(batch);
+            var encoders = Empty(batch, parser);
             using var reader = CsvReader.Create(buffer.AsMemory(0, chunk.Length), _chunkOptions);
             while (Next(reader, chunk.FirstLine - 1))
             {

@@ -23,11 +23,14 @@ internal sealed class MissingCodes
         _numbers = list
             .Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
             .Where(double.IsFinite).ToArray();
-        HasNumericCodes = _numbers.Length > 0 || _texts.Any(t => (uint)(t[0] - '0') <= 9);
     }
 
-    /// <summary>True when some code is a number (so a numeric cell must be compared with it).</summary>
-    public bool HasNumericCodes { get; }
+    /// <summary>
+    /// True when some code reads as a number, so a numeric cell must be compared with the codes
+    /// (<see cref="IsMissingNumber"/> can be true). A text code that starts with a digit but is not
+    /// a number can never equal a number's text of one digit, nor a number.
+    /// </summary>
+    public bool HasNumericCodes => _numbers.Length > 0;
 
     /// <summary>True for an empty cell or a cell equal to one of the codes.</summary>
     public bool IsMissingText(ReadOnlySpan<byte> cell)
@@ -41,9 +44,6 @@ internal sealed class MissingCodes
 
     /// <summary>True for empty text or text equal to one of the codes (for readers that decode text first).</summary>
     public bool IsMissingText(ReadOnlySpan<char> cell) => cell.IsEmpty || _textLookup.Contains(cell);
-
-    /// <summary>True when some code reads as a number, so <see cref="IsMissingNumber"/> can be true.</summary>
-    public bool MatchesNumbers => _numbers.Length > 0;
 
     /// <summary>True for a number equal to one of the numeric codes.</summary>
     public bool IsMissingNumber(double value) => _numbers.Length != 0 && IsCode(value);

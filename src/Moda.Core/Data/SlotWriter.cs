@@ -71,7 +71,7 @@ internal sealed class SlotWriter
     /// True when numbers go into the slot as read (a numeric slot, no missing code is a number):
     /// a reader may then store them itself, NaN for missing.
     /// </summary>
-    public bool StoresNumbersAsRead => _request.Kind == ColumnKind.Numeric && !_missing.MatchesNumbers;
+    public bool StoresNumbersAsRead => _request.Kind == ColumnKind.Numeric && !_missing.HasNumericCodes;
 
     /// <summary>A run of numbers read from the file (NaN when missing) into rows from <paramref name="row"/> on.</summary>
     public void PutNumbers(ColumnBatch batch, int slot, int row, ReadOnlySpan<double> values)
