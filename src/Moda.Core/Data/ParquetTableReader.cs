@@ -27,9 +27,18 @@ public sealed class ParquetTableReader : IChunkedTableReader
     {
         Path = path;
         ParquetFooter.Check(path); // once, before Parquet.Net reads the footer: it hangs on some damaged ones
-        using var file = Open();
-        _fileLength = file.Stream.Length;
-        (_fields, _groupRows) = Guard(() => (file.Reader.Schema.GetDataFields(), file.Reader.RowGroups.Select(g => g.RowCount).ToArray()));
+        var file = Open();
+        try
+        {
+            _fileLength = file.Stream.Length;
+            (_fields, _groupRows) = Guard(() => (file.Reader.Schema.GetDataFields(), file.Reader.RowGroups.Select(g => g.RowCount).ToArray()));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+        _open.Add(file); // the first chunk to decode uses it: its footer is read already
         ColumnNames = _fields.Select(f => f.Name).ToArray();
         Variables = _fields.Select(f => new VariableInfo(f.Name, TypeName(f), IsNumeric(f.ClrType), null, [])).ToArray();
     }
@@ -158,18 +167,20 @@ public sealed class ParquetTableReader : IChunkedTableReader
                 Copy(group, from, n, batch, writers, row + 1);
                 group.Return();
             }
-            else Copy(Shared(g, fields), from, n, batch, writers, row + 1);
+            else
+            {
+                // Decoded by the first chunk to come; the last one done gives its arrays back.
+                var shared = _shared[g]!;
+                group = shared.Get(fields, () => DecodeOnce(g, fields, null, 0));
+                Copy(group, from, n, batch, writers, row + 1);
+                if (shared.Release())
+                {
+                    _shared[g] = null;
+                    group.Return();
+                }
+            }
             row += n;
         }
-    }
-
-    // Row group g, which other chunks read from too: decoded by the first of them, dropped after the last.
-    private DecodedGroup Shared(int g, DataField[] fields)
-    {
-        var shared = _shared[g]!;
-        var decoded = shared.Get(fields, () => DecodeOnce(g, fields, null, 0));
-        if (shared.Release()) _shared[g] = null;
-        return decoded;
     }
 
     // Per slot, the batch's numbers when the writer stores numbers as read, else null.
