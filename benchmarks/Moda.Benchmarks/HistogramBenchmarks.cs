@@ -79,8 +79,7 @@ public class HistogramBenchmarks
     [Benchmark]
     public long Merge()
     {
-        var total = new SurveyHistogram(_plan, _path);
-        foreach (var partial in _partials) total.Merge(partial);
+        var total = MergedPartials();
         var entries = total.EntryCount;
         total.ReleaseEntries();
         return entries;
@@ -90,10 +89,16 @@ public class HistogramBenchmarks
     [Benchmark]
     public int MergeAndGather()
     {
-        var total = new SurveyHistogram(_plan, _path);
-        foreach (var partial in _partials) total.Merge(partial);
+        var total = MergedPartials();
         var entries = total.ToEntries().Count;
         total.ReleaseEntries();
         return entries;
+    }
+
+    private SurveyHistogram MergedPartials()
+    {
+        var total = new SurveyHistogram(_plan, _path);
+        foreach (var partial in _partials) total.Merge(partial);
+        return total;
     }
 }
