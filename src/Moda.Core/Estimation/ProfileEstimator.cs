@@ -120,7 +120,7 @@ public sealed partial class ProfileEstimator
         if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
         var dict = _h.GroupByDictionaries[b];
         var code = value == "(missing)" ? -1 : dict?.Find(value) is int c and >= 0 ? c : -2;
-        return ClassTable(_table.Subset(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray()));
+        return _table.Project(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray(), _classOf, _classes.Count, _units);
     }
 
     private Results.Estimate Difference(EntryTable a, EntryTable b, Cut cut, string measure)
@@ -453,8 +453,6 @@ public sealed partial class ProfileEstimator
     }
 
     // The complete children of a table by score class.
-    private EntryTable ClassTable(EntryTable table) => table.Project(null, _classOf, _classes.Count, _units);
-
     private double[] ByClass(Func<int, double> f)
     {
         var v = new double[_classes.Count];
