@@ -5,8 +5,9 @@ using Moda.Deprivation;
 
 namespace Moda.Estimation;
 
-// Patterns found by key: with at most 12 dimensions, a child's (group, monetary truth, observed,
-// deprived) is one number, its key, and a table from key to pattern is the pattern index.
+// Patterns found by key: a child's (group, monetary truth, observed, deprived) is one number, its
+// key, and when every key fits in MaxKeys (up to 10 dimensions; 9 with two age groups and a
+// monetary rule) a table from key to pattern is the pattern index.
 public sealed partial class SurveyHistogram
 {
     // Keys up to 2^20 (a 4 MB table): eight dimensions with two age groups and a monetary rule

@@ -66,7 +66,7 @@ public sealed partial class SurveyHistogram
         _monetaryInKey = plan.Monetary is not null;
         _keyShift = 2 * _dimensions;
         var keys = (long)plan.Groups.Count << (_keyShift + (_monetaryInKey ? 2 : 0));
-        _keyable = _dimensions <= 12 && keys <= MaxKeys;
+        _keyable = keys <= MaxKeys;
         _keySpace = _keyable ? (int)keys : 0;
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
