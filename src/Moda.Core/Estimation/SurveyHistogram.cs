@@ -66,7 +66,8 @@ public sealed partial class SurveyHistogram
         _monetaryInKey = plan.Monetary is not null;
         _keyShift = 2 * _dimensions;
         var keys = (long)plan.Groups.Count << (_keyShift + (_monetaryInKey ? 2 : 0));
-        _keyable = keys <= MaxKeys;
+        // (The dimension cap first: a shift of 64 bits or more would wrap around and pass the size test.)
+        _keyable = _dimensions <= 10 && keys <= MaxKeys;
         _keySpace = _keyable ? (int)keys : 0;
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
