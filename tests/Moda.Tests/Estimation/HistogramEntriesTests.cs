@@ -35,3 +35,48 @@ public class HistogramEntriesTests
         }
     }
 }
+
+/// <summary>
+/// Plans too wide for the key table (more than 10 dimensions) find their patterns through the
+/// hash map: the histogram of such a plan sums every child into the right pattern.
+/// </summary>
+public class WidePlanHistogramTests
+{
+    [Theory]
+    [InlineData(11)]
+    [InlineData(32)]
+    public void EveryChildIsInItsPattern(int dimensions)
+    {
+        var names = Enumerable.Range(0, dimensions).Select(j => $"d{j}").ToArray();
+        var spec = new Moda.Configuration.ModaSpec
+        {
+            Dimensions = names.Select(n => new Moda.Configuration.DimensionSpec
+            {
+                Name = n,
+                Indicators = [new Moda.Configuration.IndicatorSpec { Name = n, Column = n, DeprivedIf = "== 1" }],
+            }).ToArray(),
+        };
+        var plan = Moda.Deprivation.AnalysisPlan.Create(spec, names);
+        var rows = 40;
+        var batch = new Moda.Data.ColumnBatch(plan.Requests, rows) { Count = rows };
+        for (var j = 0; j < dimensions; j++)
+        {
+            var column = batch.Numbers[plan.SlotOf(names[j], Moda.Data.ColumnKind.Numeric)]!;
+            for (var r = 0; r < rows; r++) column[r] = (r >> (j % 5)) & 1;
+        }
+        var classifier = new Moda.Deprivation.ChildClassifier(plan);
+        classifier.Classify(batch);
+        var histogram = new SurveyHistogram(plan, "wide.csv");
+        histogram.Add(batch, classifier);
+        var entries = histogram.ToEntries();
+        var byPattern = new Dictionary<uint, long>();
+        for (var e = 0; e < entries.Count; e++)
+        {
+            var p = histogram.Patterns[entries.Pattern[e]];
+            byPattern[p.Deprived] = byPattern.GetValueOrDefault(p.Deprived) + entries.Children[e];
+        }
+        var expected = Enumerable.Range(0, rows).GroupBy(r => classifier.Deprived[r]).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(expected.OrderBy(kv => kv.Key), byPattern.OrderBy(kv => kv.Key));
+        Assert.Equal(rows, histogram.Rows);
+    }
+}
