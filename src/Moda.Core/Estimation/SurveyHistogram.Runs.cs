@@ -11,6 +11,8 @@ public sealed partial class SurveyHistogram
     private int[] _touched = [];             // the open run's patterns, in the order first met
     private int _touchedCount;
     private int _openUnit = -1, _openCell = -1; // the open run: a (unit, cell) first met, summed by AddRun
+    private int _openFirstEntry;             // the open run's entries: its touched patterns' in order, from here
+    private int _openWritten;                // how many of its touched patterns have entries so far
 
     // True when (unit, cell) is met for the first time, or is the open run going on from the
     // previous batch; either way its rows are summed by AddRun.
@@ -22,6 +24,8 @@ public sealed partial class SurveyHistogram
         if (!first) return false;
         _openUnit = unit;
         _openCell = cell;
+        _openFirstEntry = _entries.Count;
+        _openWritten = 0;
         _runUnit = -1; // the row-by-row path starts a run of its own after this one
         return true;
     }
@@ -64,33 +68,38 @@ public sealed partial class SurveyHistogram
     }
 
     // Writes the open run's sums to its entries, appending those of patterns new to it (in the
-    // order first met: the order a row-by-row fill makes); with `reset` the run is closed.
+    // order first met: the order a row-by-row fill makes); with `reset` the run is closed. A run's
+    // entries are contiguous, touched pattern i at entry first + i: nothing else appends entries
+    // while a run is open (the run ends before a revisited run's rows are added, and at a merge).
     private void WriteRun(bool reset)
     {
+        if (_openUnit < 0) return;
         var entries = _entries;
-        var e = entries.Count;
-        entries.Grow(e + _touchedCount);
-        var (units, cells, patterns) = (entries.Unit, entries.Cell, entries.Pattern);
-        var (weights, weights2, children) = (entries.Weight, entries.Weight2, entries.Children);
-        var sums = _sums;
-        foreach (var p in _touched.AsSpan(0, _touchedCount))
+        var first = _openFirstEntry;
+        var count = _touchedCount;
+        var written = _openWritten;
+        var touched = _touched.AsSpan(0, count);
+        if (count > written)
         {
-            ref var sum = ref sums[p];
-            var at = sum.Entry - 1;
-            if (at < 0)
-            {
-                at = e++;
-                sum.Entry = at + 1;
-                units[at] = _openUnit;
-                cells[at] = _openCell;
-                patterns[at] = p;
-            }
-            weights[at] = sum.W;
-            weights2[at] = sum.W2;
-            children[at] = sum.N;
+            entries.Grow(first + count);
+            entries.Unit.AsSpan(first + written, count - written).Fill(_openUnit);
+            entries.Cell.AsSpan(first + written, count - written).Fill(_openCell);
+            touched[written..].CopyTo(entries.Pattern.AsSpan(first + written));
+        }
+        var weights = entries.Weight.AsSpan(first, count);
+        var weights2 = entries.Weight2.AsSpan(first, count);
+        var children = entries.Children.AsSpan(first, count);
+        var sums = _sums;
+        for (var i = 0; i < touched.Length; i++)
+        {
+            ref var sum = ref sums[touched[i]];
+            weights[i] = sum.W;
+            weights2[i] = sum.W2;
+            children[i] = sum.N;
             if (reset) sum = default;
         }
-        entries.Count = e;
+        entries.Count = first + count;
+        _openWritten = count;
         if (!reset) return;
         _touchedCount = 0;
         _openUnit = _openCell = -1;
@@ -105,12 +114,11 @@ public sealed partial class SurveyHistogram
         Array.Resize(ref _touched, size + 1); // one spare: AddRun writes a slot before knowing it is new
     }
 
-    // A pattern's sums over the open run; Entry is its entry + 1, 0 before the run is first written.
+    // A pattern's sums over the open run.
     private struct RunSum
     {
         public double W;
         public double W2;
         public long N;
-        public int Entry;
     }
 }
