@@ -1,3 +1,4 @@
+using System.Buffers;
 using Moda.Data;
 
 namespace Moda.Estimation;
@@ -105,13 +106,35 @@ public sealed partial class SurveyHistogram
         _openUnit = _openCell = -1;
     }
 
+    // Run sums come from a pool (a partial histogram would otherwise allocate its records anew,
+    // doubling, for every 65,536-row chunk) when the histogram first needs them, and go back when
+    // it takes no more rows (ReturnRunSums). A rented array is dirty (the shared pool makes new
+    // ones uninitialized), so it is cleared: AddRun needs every record zero but the open run's.
+    private static readonly ArrayPool<RunSum> RunSumPool = ArrayPool<RunSum>.Shared;
+    private static readonly ArrayPool<int> TouchedPool = ArrayPool<int>.Shared;
+
     private void GrowRunSums(int pattern)
     {
         if (pattern >= 1 << 20)
             throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
         var size = Math.Max(pattern + 1, Math.Max(64, 2 * _sums.Length));
-        Array.Resize(ref _sums, size);
-        Array.Resize(ref _touched, size + 1); // one spare: AddRun writes a slot before knowing it is new
+        var sums = RunSumPool.Rent(size);
+        Array.Clear(sums);
+        var touched = TouchedPool.Rent(sums.Length + 1); // one spare: AddRun writes a slot before knowing it is new
+        _sums.CopyTo(sums, 0);
+        _touched.AsSpan(0, _touchedCount).CopyTo(touched);
+        ReturnRunSums();
+        _sums = sums;
+        _touched = touched;
+    }
+
+    private void ReturnRunSums()
+    {
+        if (_sums.Length == 0) return;
+        RunSumPool.Return(_sums);
+        TouchedPool.Return(_touched);
+        _sums = [];
+        _touched = [];
     }
 
     // A pattern's sums over the open run.

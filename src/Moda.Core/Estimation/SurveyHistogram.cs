@@ -21,13 +21,13 @@ public sealed partial class SurveyHistogram
     private readonly bool _rowUnits;
     private readonly int _indicatorStride;          // groups × indicators × 4 values per unit
     private readonly bool _packPatterns;
-    private readonly LongIntMap _patternIndex = new();
+    private readonly LongIntMap _patternIndex = new(capacity: 8); // only for plans too wide for the key table
     private readonly Dictionary<UInt128, int> _wideIndex = [];
     private readonly Dictionary<ulong, int> _cellIndex = [];
     private HistogramEntries _entries;               // this histogram's own entries (rows it added)
     private readonly List<Segment> _segments = [];   // entries of histograms merged in, with their index maps
     private int _segmentEntries;
-    private readonly LongIntMap _entryIndex = new(); // grows; asked only for (unit, cell) pairs met again
+    private readonly LongIntMap _entryIndex = new(capacity: 8); // grows; asked only for (unit, cell) pairs met again
     private readonly LongIntMap _runs = new();      // (unit, cell) pairs met so far
     private int[] _stratumOfCode = [];              // stratum category code → stratum index + 1
     private int[] _unitOfPsu = [];                  // PSU category code → unit + 1 (nested ids)
@@ -291,6 +291,8 @@ public sealed partial class SurveyHistogram
         if (ReferenceEquals(other, this)) throw new InvalidOperationException("a histogram cannot be merged into itself");
         _merged = other._merged = other._consumed = true;
         other.ReturnKeyTable();
+        other.ReturnRunSums();
+        ReturnRunSums();
         if (other._entries.Count > 0) _segments.Add(new Segment(other._entries, other._entries.Count, units, cells, patterns));
         foreach (var s in other._segments)
             _segments.Add(new Segment(s.Entries, s.Count, Compose(units, s.Units), Compose(cells, s.Cells), Compose(patterns, s.Patterns)));
@@ -321,6 +323,7 @@ public sealed partial class SurveyHistogram
     {
         _released = true;
         ReturnKeyTable();
+        ReturnRunSums();
         _entries.Return();
         foreach (var segment in _segments) segment.Entries.Return();
         _segments.Clear();

@@ -14,7 +14,8 @@ namespace Moda.Tests.Estimation;
 /// renumbers them in <see cref="SurveyHistogram.ToEntries"/>. Whatever the row order and the
 /// split into batches, filled in one histogram or merged from one per batch, its entries sum to
 /// the children's weight, squared weight and count per (stratum, PSU, county, pattern).
-/// Entry columns come from pools, and each case gives its own back.
+/// Entry columns and run sums come from pools (dirty: a histogram merged into another gives its
+/// open run's sums back as they are), and each case gives its own back.
 /// </summary>
 public class HistogramProperties
 {
