@@ -248,19 +248,14 @@ public sealed partial class ProfileEstimator
         var size = dims.Length * _units;
         double[] observed = new double[size], deprived = new double[size];
         double[] deprived2 = _squares ? new double[size] : [], notDeprived2 = _squares ? new double[size] : [];
-        var n = rows?.Length ?? _table.Length;
-        for (var i = 0; i < n; i++)
+        BitTotals.Add(rows, _table.Unit, _table.Key, _table.Weight, observedBits, dims.Length, observed, _units);
+        BitTotals.Add(rows, _table.Unit, _table.Key, _table.Weight, deprivedBits, dims.Length, deprived, _units);
+        if (_squares)
         {
-            var r = rows is null ? i : rows[i];
-            var key = _table.Key[r];
-            var u = _table.Unit[r];
-            var w = _table.Weight[r];
-            for (var m = observedBits[key]; m != 0; m &= m - 1) observed[BitOperations.TrailingZeroCount(m) * _units + u] += w;
-            for (var m = deprivedBits[key]; m != 0; m &= m - 1) deprived[BitOperations.TrailingZeroCount(m) * _units + u] += w;
-            if (!_squares) continue;
-            var w2 = _table.Weight2[r];
-            for (var m = deprivedBits[key]; m != 0; m &= m - 1) deprived2[BitOperations.TrailingZeroCount(m) * _units + u] += w2;
-            for (var m = observedBits[key] & ~deprivedBits[key]; m != 0; m &= m - 1) notDeprived2[BitOperations.TrailingZeroCount(m) * _units + u] += w2;
+            var notDeprivedBits = new uint[observedBits.Length];
+            for (var p = 0; p < notDeprivedBits.Length; p++) notDeprivedBits[p] = observedBits[p] & ~deprivedBits[p];
+            BitTotals.Add(rows, _table.Unit, _table.Key, _table.Weight2, deprivedBits, dims.Length, deprived2, _units);
+            BitTotals.Add(rows, _table.Unit, _table.Key, _table.Weight2, notDeprivedBits, dims.Length, notDeprived2, _units);
         }
         var rates = new Results.Estimate[dims.Length];
         for (var j = 0; j < dims.Length; j++)

@@ -1,0 +1,91 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace Moda.Estimation;
+
+/// <summary>
+/// Per-dimension totals of a table's rows by bit masks: for each row r (in order) and each bit j
+/// set in bits[key[r]], value[r] is added to totals[j · units + unit[r]]. Estimators need these
+/// for every dimension of a domain at once (rates, their Σw² splits).
+/// </summary>
+internal static class BitTotals
+{
+    /// <summary>
+    /// The totals, added to what <paramref name="totals"/> holds. Up to eight dimensions, a
+    /// unit's eight totals are kept in two vectors while its rows go by, each row adding its value
+    /// to the lanes of its bits (and exact zeros to the others, which changes no sum: totals of
+    /// non-negative values are never −0), so every total takes its rows in row order, exactly as
+    /// the one-bit-at-a-time loop adds them.
+    /// </summary>
+    public static void Add(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, int dimensions,
+                           double[] totals, int units)
+    {
+        if (dimensions <= 8 && Vector256.IsHardwareAccelerated)
+            AddEight(rows, unit, key, value, bits, totals, units);
+        else
+            AddByBit(rows, unit, key, value, bits, totals, units);
+    }
+
+    /// <summary>The reference: one bit at a time.</summary>
+    public static void AddByBit(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, double[] totals, int units)
+    {
+        var n = rows?.Length ?? unit.Length;
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            var u = unit[r];
+            var v = value[r];
+            for (var m = bits[key[r]]; m != 0; m &= m - 1) totals[BitOperations.TrailingZeroCount(m) * units + u] += v;
+        }
+    }
+
+    private static void AddEight(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, double[] totals, int units)
+    {
+        var n = rows?.Length ?? unit.Length;
+        var low = Vector256.Create(1L, 2, 4, 8);
+        var high = Vector256.Create(16L, 32, 64, 128);
+        var current = -1;
+        Vector256<double> a = default, b = default;
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            var u = unit[r];
+            if (u != current)
+            {
+                if (current >= 0) Store(totals, units, current, a, b);
+                current = u;
+                (a, b) = Load(totals, units, u);
+            }
+            var m = Vector256.Create((long)bits[key[r]]);
+            var v = Vector256.Create(value[r]);
+            a += Vector256.Equals(m & low, low).AsDouble() & v;
+            b += Vector256.Equals(m & high, high).AsDouble() & v;
+        }
+        if (current >= 0) Store(totals, units, current, a, b);
+    }
+
+    // A unit's eight totals, strided by the unit count (the lanes past the array's dimensions are
+    // never stored: their bits are never set, so they stay zero).
+    private static (Vector256<double>, Vector256<double>) Load(double[] totals, int units, int u)
+    {
+        Span<double> t = stackalloc double[8];
+        for (var j = 0; j < 8; j++)
+        {
+            var at = j * units + u;
+            t[j] = at < totals.Length ? totals[at] : 0;
+        }
+        return (Vector256.Create<double>(t[..4]), Vector256.Create<double>(t[4..]));
+    }
+
+    private static void Store(double[] totals, int units, int u, Vector256<double> a, Vector256<double> b)
+    {
+        Span<double> t = stackalloc double[8];
+        a.CopyTo(t);
+        b.CopyTo(t[4..]);
+        for (var j = 0; j < 8; j++)
+        {
+            var at = j * units + u;
+            if (at < totals.Length) totals[at] = t[j];
+        }
+    }
+}
