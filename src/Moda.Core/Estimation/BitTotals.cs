@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Moda.Estimation;
@@ -64,9 +66,87 @@ internal static class BitTotals
         if (current >= 0) Store(totals, units, current, a, b);
     }
 
+    /// <summary>
+    /// Adds <paramref name="value"/> to row[j] for every bit j set in <paramref name="bits"/>. A
+    /// row of at least eight totals (the caller pads the last) takes it in two vector adds, exact
+    /// zeros into the lanes of bits not set, as <see cref="Add"/> does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddToRow(Span<double> row, uint bits, double value)
+    {
+        if (row.Length >= 8 && bits < 256 && Vector256.IsHardwareAccelerated)
+        {
+            ref var at = ref MemoryMarshal.GetReference(row);
+            var m = Vector256.Create((long)bits);
+            var v = Vector256.Create(value);
+            var low = Vector256.Create(1L, 2, 4, 8);
+            var high = Vector256.Create(16L, 32, 64, 128);
+            (Vector256.LoadUnsafe(ref at) + (Vector256.Equals(m & low, low).AsDouble() & v)).StoreUnsafe(ref at);
+            (Vector256.LoadUnsafe(ref at, 4) + (Vector256.Equals(m & high, high).AsDouble() & v)).StoreUnsafe(ref at, 4);
+            return;
+        }
+        for (var m = bits; m != 0; m &= m - 1) row[BitOperations.TrailingZeroCount(m)] += value;
+    }
+
+    /// <summary>
+    /// For rows r in order: totals[j · units + unit[r]] += values[r · d + j] · f[class[r] · d + j]
+    /// for each dimension j &lt; d whose f is not zero. Up to eight dimensions a unit's totals ride
+    /// in two vectors while its rows go by (lanes of a zero f add exact zeros), so each total takes
+    /// the same products in the same order as <see cref="AddProductsByDimension"/>. Needs
+    /// <paramref name="values"/> and <paramref name="f"/> padded with eight elements past the last row's and class's.
+    /// </summary>
+    public static void AddProducts(ReadOnlySpan<int> unit, ReadOnlySpan<int> cls, ReadOnlySpan<double> values, ReadOnlySpan<double> f,
+                                   int d, Span<double> totals, int units)
+    {
+        if (d > 8 || !Vector256.IsHardwareAccelerated)
+        {
+            AddProductsByDimension(unit, cls, values, f, d, totals, units);
+            return;
+        }
+        ref var pv = ref MemoryMarshal.GetReference(values);
+        ref var pf = ref MemoryMarshal.GetReference(f);
+        var current = -1;
+        Vector256<double> a = default, b = default;
+        for (var r = 0; r < unit.Length; r++)
+        {
+            var u = unit[r];
+            if (u != current)
+            {
+                if (current >= 0) Store(totals, units, current, a, b);
+                current = u;
+                (a, b) = Load(totals, units, u);
+            }
+            var row = (nuint)(r * d);
+            var at = (nuint)(cls[r] * d);
+            var f0 = Vector256.LoadUnsafe(ref pf, at);
+            var f1 = Vector256.LoadUnsafe(ref pf, at + 4);
+            a += Vector256.AndNot(Vector256.LoadUnsafe(ref pv, row) * f0, Vector256.Equals(f0, Vector256<double>.Zero));
+            b += Vector256.AndNot(Vector256.LoadUnsafe(ref pv, row + 4) * f1, Vector256.Equals(f1, Vector256<double>.Zero));
+        }
+        if (current >= 0) Store(totals, units, current, a, b);
+    }
+
+    /// <summary>The reference of <see cref="AddProducts"/>: one dimension at a time.</summary>
+    public static void AddProductsByDimension(ReadOnlySpan<int> unit, ReadOnlySpan<int> cls, ReadOnlySpan<double> values, ReadOnlySpan<double> f,
+                                              int d, Span<double> totals, int units)
+    {
+        for (var r = 0; r < unit.Length; r++)
+        {
+            var at = cls[r] * d;
+            var row = r * d;
+            var u = unit[r];
+            for (var j = 0; j < d; j++)
+            {
+                var v = f[at + j];
+                if (v == 0) continue;
+                totals[j * units + u] += values[row + j] * v;
+            }
+        }
+    }
+
     // A unit's eight totals, strided by the unit count (the lanes past the array's dimensions are
     // never stored: their bits are never set, so they stay zero).
-    private static (Vector256<double>, Vector256<double>) Load(double[] totals, int units, int u)
+    private static (Vector256<double>, Vector256<double>) Load(ReadOnlySpan<double> totals, int units, int u)
     {
         Span<double> t = stackalloc double[8];
         for (var j = 0; j < 8; j++)
@@ -77,7 +157,7 @@ internal static class BitTotals
         return (Vector256.Create<double>(t[..4]), Vector256.Create<double>(t[4..]));
     }
 
-    private static void Store(double[] totals, int units, int u, Vector256<double> a, Vector256<double> b)
+    private static void Store(Span<double> totals, int units, int u, Vector256<double> a, Vector256<double> b)
     {
         Span<double> t = stackalloc double[8];
         a.CopyTo(t);

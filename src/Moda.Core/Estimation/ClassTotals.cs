@@ -11,6 +11,9 @@ namespace Moda.Estimation;
 /// </summary>
 public sealed class ClassTotals
 {
+    // The per-dimension columns end with eight spare elements: a row's totals are added to in
+    // vectors of eight (BitTotals), which touch, with exact zeros, up to seven past the last row's.
+    private const int Spare = 8;
     private int _capacity;
 
     private ClassTotals(int dimensions, bool squares, int capacity)
@@ -23,9 +26,9 @@ public sealed class ClassTotals
         Weight = new double[_capacity];
         Weight2 = new double[_capacity];
         Count = new long[_capacity];
-        Deprived = new double[_capacity * dimensions];
-        Deprived2 = squares ? new double[_capacity * dimensions] : [];
-        NotDeprived2 = squares ? new double[_capacity * dimensions] : [];
+        Deprived = new double[_capacity * dimensions + Spare];
+        Deprived2 = squares ? new double[_capacity * dimensions + Spare] : [];
+        NotDeprived2 = squares ? new double[_capacity * dimensions + Spare] : [];
     }
 
     /// <summary>Number of (unit, class) rows.</summary>
@@ -106,10 +109,10 @@ public sealed class ClassTotals
             result.Count[o] += table.Count[r];
             var at = o * dimensions;
             var bits = deprivedBits[key];
-            for (var m = bits; m != 0; m &= m - 1) result.Deprived[at + BitOperations.TrailingZeroCount(m)] += w;
+            BitTotals.AddToRow(result.Deprived.AsSpan(at), bits, w);
             if (!squares) continue;
-            for (var m = bits; m != 0; m &= m - 1) result.Deprived2[at + BitOperations.TrailingZeroCount(m)] += w2;
-            for (var m = ~bits & all; m != 0; m &= m - 1) result.NotDeprived2[at + BitOperations.TrailingZeroCount(m)] += w2;
+            BitTotals.AddToRow(result.Deprived2.AsSpan(at), bits, w2);
+            BitTotals.AddToRow(result.NotDeprived2.AsSpan(at), ~bits & all, w2);
         }
         return result;
     }
@@ -133,19 +136,10 @@ public sealed class ClassTotals
     public void DeprivedTotals(ReadOnlySpan<double> f, Span<double> units, int unitCount)
     {
         units.Clear();
-        var d = Dimensions;
-        for (var r = 0; r < Length; r++)
-        {
-            var at = Class[r] * d;
-            var row = r * d;
-            var u = Unit[r];
-            for (var j = 0; j < d; j++)
-            {
-                var v = f[at + j];
-                if (v == 0) continue;
-                units[j * unitCount + u] += Deprived[row + j] * v;
-            }
-        }
+        Span<double> padded = f.Length + Spare <= 512 ? stackalloc double[f.Length + Spare] : new double[f.Length + Spare];
+        f.CopyTo(padded);
+        padded[f.Length..].Clear();
+        BitTotals.AddProducts(Unit.AsSpan(0, Length), Class.AsSpan(0, Length), Deprived, padded, Dimensions, units, unitCount);
     }
 
     /// <summary>
@@ -193,11 +187,11 @@ public sealed class ClassTotals
             Weight = Grow(Weight);
             Weight2 = Grow(Weight2);
             Count = Grow(Count);
-            Deprived = Grow(Deprived, Dimensions);
+            Deprived = GrowSpared(Deprived);
             if (HasSquares)
             {
-                Deprived2 = Grow(Deprived2, Dimensions);
-                NotDeprived2 = Grow(NotDeprived2, Dimensions);
+                Deprived2 = GrowSpared(Deprived2);
+                NotDeprived2 = GrowSpared(NotDeprived2);
             }
         }
         Unit[Length] = unit;
@@ -205,10 +199,17 @@ public sealed class ClassTotals
         return Length++;
     }
 
-    private T[] Grow<T>(T[] a, int per = 1)
+    private double[] GrowSpared(double[] a)
     {
-        var bigger = new T[_capacity * per];
-        Array.Copy(a, bigger, Length * per);
+        var bigger = new double[_capacity * Dimensions + Spare];
+        Array.Copy(a, bigger, Length * Dimensions);
+        return bigger;
+    }
+
+    private T[] Grow<T>(T[] a)
+    {
+        var bigger = new T[_capacity];
+        Array.Copy(a, bigger, Length);
         return bigger;
     }
 }

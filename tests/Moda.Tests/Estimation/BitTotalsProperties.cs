@@ -8,7 +8,8 @@ namespace Moda.Tests.Estimation;
 /// <summary>
 /// The per-unit, per-dimension totals by bit mask (a unit's eight totals kept in vectors while
 /// its rows go by) are, bit for bit, those of the one-bit-at-a-time loop: for rows sorted by unit
-/// or not, all rows or a subset, any number of dimensions, totals that already hold values.
+/// or not, all rows or a subset, any number of dimensions, totals that already hold values. So
+/// are a row's totals added to by mask, and the per-unit totals of products by class.
 /// </summary>
 public class BitTotalsProperties
 {
@@ -39,6 +40,48 @@ public class BitTotalsProperties
             BitTotals.AddByBit(c.Rows, c.Unit, c.Key, c.Value, c.Bits, expected, c.Units);
             var actual = (double[])c.Start.Clone();
             BitTotals.Add(c.Rows, c.Unit, c.Key, c.Value, c.Bits, c.Dimensions, actual, c.Units);
-            return expected.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(actual.Select(BitConverter.DoubleToInt64Bits));
+            return Bits(expected).SequenceEqual(Bits(actual));
         });
+
+    [Property(MaxTest = 300)]
+    public Property RowAddsAreTheBitByBitAdds() =>
+        Prop.ForAll(Gen.Choose(1, 10).SelectMany(d =>
+                from bits in Gen.Choose(0, (1 << d) - 1).ArrayOf()
+                from values in Gen.Elements(0.0, 0.5, 1.0, 139.57, 1e300, double.PositiveInfinity).ArrayOf(bits.Length)
+                select (d, bits, values)).ToArbitrary(), c =>
+        {
+            var (d, bits, values) = c;
+            var expected = new double[d + 8];
+            var actual = new double[d + 8];
+            for (var i = 0; i < bits.Length; i++)
+            {
+                for (var m = (uint)bits[i]; m != 0; m &= m - 1) expected[System.Numerics.BitOperations.TrailingZeroCount(m)] += values[i];
+                BitTotals.AddToRow(actual, (uint)bits[i], values[i]);
+            }
+            return Bits(expected).SequenceEqual(Bits(actual));
+        });
+
+    [Property(MaxTest = 300)]
+    public Property ProductTotalsAreTheDimensionByDimensionTotals() =>
+        Prop.ForAll((from d in Gen.Choose(1, 10)
+                     from units in Gen.Choose(1, 12)
+                     from classes in Gen.Choose(1, 6)
+                     from n in Gen.Choose(0, 80)
+                     from sorted in ArbMap.Default.GeneratorFor<bool>()
+                     from unit in Gen.Choose(0, units - 1).ArrayOf(n)
+                     from cls in Gen.Choose(0, classes - 1).ArrayOf(n)
+                     from values in Gen.Elements(0.0, 0.5, 2.0, 139.57, 1e300, double.PositiveInfinity).ArrayOf(n * d + 8)
+                     from f in Gen.Elements(0.0, 0.0, 1.0, 0.125, 1.0 / 3).ArrayOf(classes * d)
+                     select (d, units, sorted ? unit.Order().ToArray() : unit, cls, values, f)).ToArbitrary(), c =>
+        {
+            var (d, units, unit, cls, values, f) = c;
+            var padded = f.Concat(new double[8]).ToArray();
+            var expected = new double[d * units];
+            BitTotals.AddProductsByDimension(unit, cls, values, f, d, expected, units);
+            var actual = new double[d * units];
+            BitTotals.AddProducts(unit, cls, values, padded, d, actual, units);
+            return Bits(expected).SequenceEqual(Bits(actual));
+        });
+
+    private static IEnumerable<long> Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits);
 }
