@@ -22,8 +22,8 @@ public static class HistogramBuilder
     {
         var rowUnits = plan.Spec.Variance.Method == VarianceMethod.Bootstrap;
         var workers = threads ?? Environment.ProcessorCount;
-        if (reader is IChunkedTableReader { CanReadChunks: true } chunked && workers > 1)
-            return Parallel(chunked, plan, rowUnits, workers, progress, cancel);
+        if (reader is IChunkedTableReader { CanReadChunks: true } chunked)
+            return workers > 1 ? Parallel(chunked, plan, rowUnits, workers, progress, cancel) : InOrder(chunked, plan, rowUnits, progress, cancel);
 
         return workers > 1 ? Pipelined(reader, plan, rowUnits, workers, progress, cancel) : InOrder(reader, plan, rowUnits, progress, cancel);
     }
@@ -35,6 +35,26 @@ public static class HistogramBuilder
         foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
         {
             cancel.ThrowIfCancellationRequested();
+            classifier.Classify(batch);
+            var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(batch.Count, 16));
+            partial.Add(batch, classifier);
+            total = Merge(total, partial);
+            progress?.Report(total.Rows);
+        }
+        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
+    }
+
+    // One thread over the chunks in order: the same reading code (and chunks) as the parallel
+    // path, the unquoted-CSV fast path included.
+    private static SurveyHistogram InOrder(IChunkedTableReader reader, AnalysisPlan plan, bool rowUnits, IProgress<long>? progress, CancellationToken cancel)
+    {
+        SurveyHistogram? total = null;
+        var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
+        var classifier = new ChildClassifier(plan);
+        foreach (var chunk in reader.Chunks(RowsPerChunk))
+        {
+            cancel.ThrowIfCancellationRequested();
+            reader.ReadChunk(chunk, batch);
             classifier.Classify(batch);
             var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(batch.Count, 16));
             partial.Add(batch, classifier);
