@@ -23,45 +23,42 @@ public static class HistogramBuilder
         var rowUnits = plan.Spec.Variance.Method == VarianceMethod.Bootstrap;
         var workers = threads ?? Environment.ProcessorCount;
         if (reader is IChunkedTableReader { CanReadChunks: true } chunked)
-            return workers > 1 ? Parallel(chunked, plan, rowUnits, workers, progress, cancel) : InOrder(chunked, plan, rowUnits, progress, cancel);
+            return workers > 1
+                ? Parallel(chunked, plan, rowUnits, workers, progress, cancel)
+                : InOrder(ChunkBatches(chunked, plan), reader.Path, plan, rowUnits, progress, cancel);
 
-        return workers > 1 ? Pipelined(reader, plan, rowUnits, workers, progress, cancel) : InOrder(reader, plan, rowUnits, progress, cancel);
+        return workers > 1
+            ? Pipelined(reader, plan, rowUnits, workers, progress, cancel)
+            : InOrder(reader.Read(plan.Requests, RowsPerChunk), reader.Path, plan, rowUnits, progress, cancel);
     }
 
-    private static SurveyHistogram InOrder(ITableReader reader, AnalysisPlan plan, bool rowUnits, IProgress<long>? progress, CancellationToken cancel)
+    private static SurveyHistogram InOrder(IEnumerable<ColumnBatch> batches, string path, AnalysisPlan plan, bool rowUnits,
+                                           IProgress<long>? progress, CancellationToken cancel)
     {
         SurveyHistogram? total = null;
         var classifier = new ChildClassifier(plan);
-        foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
+        foreach (var batch in batches)
         {
             cancel.ThrowIfCancellationRequested();
             classifier.Classify(batch);
-            var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(batch.Count, 16));
+            var partial = new SurveyHistogram(plan, path, rowUnits, Math.Max(batch.Count, 16));
             partial.Add(batch, classifier);
             total = Merge(total, partial);
             progress?.Report(total.Rows);
         }
-        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
+        return total ?? new SurveyHistogram(plan, path, rowUnits);
     }
 
-    // One thread over the chunks in order: the same reading code (and chunks) as the parallel
-    // path, the unquoted-CSV fast path included.
-    private static SurveyHistogram InOrder(IChunkedTableReader reader, AnalysisPlan plan, bool rowUnits, IProgress<long>? progress, CancellationToken cancel)
+    // A splittable file read on one thread chunk by chunk: the parallel path's reading code (the
+    // unquoted-CSV fast path included) and chunks, so the same sums.
+    private static IEnumerable<ColumnBatch> ChunkBatches(IChunkedTableReader reader, AnalysisPlan plan)
     {
-        SurveyHistogram? total = null;
         var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
-        var classifier = new ChildClassifier(plan);
         foreach (var chunk in reader.Chunks(RowsPerChunk))
         {
-            cancel.ThrowIfCancellationRequested();
             reader.ReadChunk(chunk, batch);
-            classifier.Classify(batch);
-            var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(batch.Count, 16));
-            partial.Add(batch, classifier);
-            total = Merge(total, partial);
-            progress?.Report(total.Rows);
+            yield return batch;
         }
-        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
     }
 
     // A reader that cannot be split still reads on one thread, but hands copies of its batches
