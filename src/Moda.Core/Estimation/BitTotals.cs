@@ -23,7 +23,7 @@ internal static class BitTotals
                            double[] totals, int units)
     {
         if (dimensions <= 8 && Vector256.IsHardwareAccelerated)
-            AddEight(rows, unit, key, value, bits, totals, units);
+            AddEight(rows, unit, key, value, bits, dimensions, totals, units);
         else
             AddByBit(rows, unit, key, value, bits, totals, units);
     }
@@ -41,7 +41,7 @@ internal static class BitTotals
         }
     }
 
-    private static void AddEight(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, double[] totals, int units)
+    private static void AddEight(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, int dimensions, double[] totals, int units)
     {
         var n = rows?.Length ?? unit.Length;
         var low = Vector256.Create(1L, 2, 4, 8);
@@ -54,16 +54,16 @@ internal static class BitTotals
             var u = unit[r];
             if (u != current)
             {
-                if (current >= 0) Store(totals, units, current, a, b);
+                if (current >= 0) Store(totals, units, dimensions, current, a, b);
                 current = u;
-                (a, b) = Load(totals, units, u);
+                (a, b) = Load(totals, units, dimensions, u);
             }
             var m = Vector256.Create((long)bits[key[r]]);
             var v = Vector256.Create(value[r]);
             a += Vector256.Equals(m & low, low).AsDouble() & v;
             b += Vector256.Equals(m & high, high).AsDouble() & v;
         }
-        if (current >= 0) Store(totals, units, current, a, b);
+        if (current >= 0) Store(totals, units, dimensions, current, a, b);
     }
 
     /// <summary>
@@ -112,9 +112,9 @@ internal static class BitTotals
             var u = unit[r];
             if (u != current)
             {
-                if (current >= 0) Store(totals, units, current, a, b);
+                if (current >= 0) Store(totals, units, d, current, a, b);
                 current = u;
-                (a, b) = Load(totals, units, u);
+                (a, b) = Load(totals, units, d, u);
             }
             var row = (nuint)(r * d);
             var at = (nuint)(cls[r] * d);
@@ -123,7 +123,7 @@ internal static class BitTotals
             a += Vector256.AndNot(Vector256.LoadUnsafe(ref pv, row) * f0, Vector256.Equals(f0, Vector256<double>.Zero));
             b += Vector256.AndNot(Vector256.LoadUnsafe(ref pv, row + 4) * f1, Vector256.Equals(f1, Vector256<double>.Zero));
         }
-        if (current >= 0) Store(totals, units, current, a, b);
+        if (current >= 0) Store(totals, units, d, current, a, b);
     }
 
     /// <summary>The reference of <see cref="AddProducts"/>: one dimension at a time.</summary>
@@ -144,28 +144,22 @@ internal static class BitTotals
         }
     }
 
-    // A unit's eight totals, strided by the unit count (the lanes past the array's dimensions are
-    // never stored: their bits are never set, so they stay zero).
-    private static (Vector256<double>, Vector256<double>) Load(ReadOnlySpan<double> totals, int units, int u)
+    // A unit's totals of the first `dimensions` dimensions, strided by the unit count, in eight
+    // lanes (the others zero, and never stored: lanes past the dimensions carry only zeros or,
+    // in AddProducts, the next row's values).
+    private static (Vector256<double>, Vector256<double>) Load(ReadOnlySpan<double> totals, int units, int dimensions, int u)
     {
         Span<double> t = stackalloc double[8];
-        for (var j = 0; j < 8; j++)
-        {
-            var at = j * units + u;
-            t[j] = at < totals.Length ? totals[at] : 0;
-        }
+        t.Clear();
+        for (var j = 0; j < dimensions; j++) t[j] = totals[j * units + u];
         return (Vector256.Create<double>(t[..4]), Vector256.Create<double>(t[4..]));
     }
 
-    private static void Store(Span<double> totals, int units, int u, Vector256<double> a, Vector256<double> b)
+    private static void Store(Span<double> totals, int units, int dimensions, int u, Vector256<double> a, Vector256<double> b)
     {
         Span<double> t = stackalloc double[8];
         a.CopyTo(t);
         b.CopyTo(t[4..]);
-        for (var j = 0; j < 8; j++)
-        {
-            var at = j * units + u;
-            if (at < totals.Length) totals[at] = t[j];
-        }
+        for (var j = 0; j < dimensions; j++) totals[j * units + u] = t[j];
     }
 }
