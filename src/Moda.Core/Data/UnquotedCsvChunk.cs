@@ -7,8 +7,8 @@ namespace Moda.Data;
 
 /// <summary>
 /// The narrow fast path for the common survey export: delimited text without quotes, with LF or
-/// CRLF line ends. Separators and line ends are found 32 bytes at a time (one vector compare
-/// each, then the set bits in turn), and only the requested fields are parsed. Anything it does
+/// CRLF line ends. Separators and line ends are found 32 bytes at a time (16 where 256-bit
+/// vectors are not accelerated, e.g. ARM64; one vector compare each, then the set bits in turn), and only the requested fields are parsed. Anything it does
 /// not handle — a quote, a bare CR, a record with the wrong number of fields, a cell that is
 /// not a number — makes <see cref="TryRead"/> return false, and the caller parses the chunk with
 /// CsvHelper, which reads every case and words every error.
@@ -47,6 +47,7 @@ internal static class UnquotedCsvChunk
         ref var start = ref MemoryMarshal.GetReference(text);
         var i = 0;
         var vectors = Vector256.IsHardwareAccelerated;
+        var narrow = !vectors && Vector128.IsHardwareAccelerated; // ARM64 (AdvSimd), x64 without AVX2
         var separators = Vector256.Create(separator);
         var newlines = Vector256.Create((byte)'\n');
         while (i < text.Length)
@@ -59,6 +60,13 @@ internal static class UnquotedCsvChunk
                 lineEnds = Vector256.Equals(block, newlines).ExtractMostSignificantBits();
                 bits = Vector256.Equals(block, separators).ExtractMostSignificantBits() | lineEnds;
                 width = Vector256<byte>.Count;
+            }
+            else if (narrow && i <= text.Length - Vector128<byte>.Count)
+            {
+                var block = Vector128.LoadUnsafe(ref start, (nuint)i);
+                lineEnds = Vector128.Equals(block, newlines.GetLower()).ExtractMostSignificantBits();
+                bits = Vector128.Equals(block, separators.GetLower()).ExtractMostSignificantBits() | lineEnds;
+                width = Vector128<byte>.Count;
             }
             else
             {
