@@ -76,35 +76,11 @@ internal sealed class ColumnTest
             if (column.Length < start + bits.Length) throw new ArgumentException("a column is shorter than the rows to fold", nameof(columns));
         var r = 0;
         if (Vector512.IsHardwareAccelerated)
-        {
-            // Eight rows a step (AVX-512), then four for what is left.
-            var keep = replace ? Vector512<ulong>.Zero : Vector512<ulong>.AllBitsSet;
-            r = _values is not null ? FoldVector512<InList>(columns, start, bits, deprivedBits, unknownBits, keep)
-                : _op switch
-                {
-                    CompareOp.Less => FoldVector512<Less>(columns, start, bits, deprivedBits, unknownBits, keep),
-                    CompareOp.LessEqual => FoldVector512<LessEqual>(columns, start, bits, deprivedBits, unknownBits, keep),
-                    CompareOp.Greater => FoldVector512<Greater>(columns, start, bits, deprivedBits, unknownBits, keep),
-                    CompareOp.GreaterEqual => FoldVector512<GreaterEqual>(columns, start, bits, deprivedBits, unknownBits, keep),
-                    CompareOp.Equal => FoldVector512<Equal>(columns, start, bits, deprivedBits, unknownBits, keep),
-                    _ => FoldVector512<NotEqual>(columns, start, bits, deprivedBits, unknownBits, keep),
-                };
-        }
+            r = Folded<Eight>(columns, start, bits, deprivedBits, unknownBits, replace); // AVX-512, then four for what is left
         if (Vector256.IsHardwareAccelerated)
-        {
-            var keep = replace ? Vector256<ulong>.Zero : Vector256<ulong>.AllBitsSet;
-            var rest = bits[r..];
-            r += _values is not null ? FoldVector<InList>(columns, start + r, rest, deprivedBits, unknownBits, keep)
-                : _op switch
-                {
-                    CompareOp.Less => FoldVector<Less>(columns, start + r, rest, deprivedBits, unknownBits, keep),
-                    CompareOp.LessEqual => FoldVector<LessEqual>(columns, start + r, rest, deprivedBits, unknownBits, keep),
-                    CompareOp.Greater => FoldVector<Greater>(columns, start + r, rest, deprivedBits, unknownBits, keep),
-                    CompareOp.GreaterEqual => FoldVector<GreaterEqual>(columns, start + r, rest, deprivedBits, unknownBits, keep),
-                    CompareOp.Equal => FoldVector<Equal>(columns, start + r, rest, deprivedBits, unknownBits, keep),
-                    _ => FoldVector<NotEqual>(columns, start + r, rest, deprivedBits, unknownBits, keep),
-                };
-        }
+            r += Folded<Four>(columns, start + r, bits[r..], deprivedBits, unknownBits, replace);
+        else if (Vector128.IsHardwareAccelerated)
+            r = Folded<Two>(columns, start, bits, deprivedBits, unknownBits, replace); // ARM64, x64 without AVX2
         if (replace) bits[r..].Clear();
         for (var k = 0; k < columns.Length; k++)
             FoldScalar(columns[k].AsSpan(start + r, bits.Length - r), bits[r..], deprivedBits[k], unknownBits[k]);
@@ -177,50 +153,132 @@ internal sealed class ColumnTest
         return r;
     }
 
+    // FoldVector two rows a step.
+    private int FoldVector128<TOp>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits,
+        Vector128<ulong> keep) where TOp : struct, IVectorTest
+    {
+        ref var pb = ref MemoryMarshal.GetReference(bits);
+        var c = Vector128.Create(_constant);
+        var missing = _missing;
+        var r = 0;
+        for (; r <= bits.Length - Vector128<double>.Count; r += Vector128<double>.Count)
+        {
+            var folded = Vector128<ulong>.Zero;
+            for (var k = 0; k < columns.Length; k++)
+            {
+                var v = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(columns[k]), (nuint)(start + r));
+                var unknown = ~Vector128.Equals(v, v);
+                foreach (var m in missing) unknown |= Vector128.Equals(v, Vector128.Create(m));
+                var test = TOp.Test(v, c, this);
+                folded |= (Vector128.AndNot(test, unknown).AsUInt64() & Vector128.Create(deprivedBits[k])) |
+                    (unknown.AsUInt64() & Vector128.Create(unknownBits[k]));
+            }
+            ((Vector128.LoadUnsafe(ref pb, (nuint)r) & keep) | folded).StoreUnsafe(ref pb, (nuint)r);
+        }
+        return r;
+    }
+
+    // The vector fold for this test's operator, TWidth rows a step; returns the rows folded.
+    private int Folded<TWidth>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits,
+        bool replace) where TWidth : struct, IFoldWidth =>
+        _values is not null ? TWidth.Fold<InList>(this, columns, start, bits, deprivedBits, unknownBits, replace)
+            : _op switch
+            {
+                CompareOp.Less => TWidth.Fold<Less>(this, columns, start, bits, deprivedBits, unknownBits, replace),
+                CompareOp.LessEqual => TWidth.Fold<LessEqual>(this, columns, start, bits, deprivedBits, unknownBits, replace),
+                CompareOp.Greater => TWidth.Fold<Greater>(this, columns, start, bits, deprivedBits, unknownBits, replace),
+                CompareOp.GreaterEqual => TWidth.Fold<GreaterEqual>(this, columns, start, bits, deprivedBits, unknownBits, replace),
+                CompareOp.Equal => TWidth.Fold<Equal>(this, columns, start, bits, deprivedBits, unknownBits, replace),
+                _ => TWidth.Fold<NotEqual>(this, columns, start, bits, deprivedBits, unknownBits, replace),
+            };
+
+    // A vector width of the fold: rows a step.
+    private interface IFoldWidth
+    {
+        static abstract int Fold<TOp>(ColumnTest t, ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits,
+            ReadOnlySpan<ulong> unknownBits, bool replace) where TOp : struct, IVectorTest;
+    }
+
+    private struct Two : IFoldWidth
+    {
+        public static int Fold<TOp>(ColumnTest t, ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits,
+            ReadOnlySpan<ulong> unknownBits, bool replace) where TOp : struct, IVectorTest =>
+            t.FoldVector128<TOp>(columns, start, bits, deprivedBits, unknownBits, replace ? Vector128<ulong>.Zero : Vector128<ulong>.AllBitsSet);
+    }
+
+    private struct Four : IFoldWidth
+    {
+        public static int Fold<TOp>(ColumnTest t, ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits,
+            ReadOnlySpan<ulong> unknownBits, bool replace) where TOp : struct, IVectorTest =>
+            t.FoldVector<TOp>(columns, start, bits, deprivedBits, unknownBits, replace ? Vector256<ulong>.Zero : Vector256<ulong>.AllBitsSet);
+    }
+
+    private struct Eight : IFoldWidth
+    {
+        public static int Fold<TOp>(ColumnTest t, ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits,
+            ReadOnlySpan<ulong> unknownBits, bool replace) where TOp : struct, IVectorTest =>
+            t.FoldVector512<TOp>(columns, start, bits, deprivedBits, unknownBits, replace ? Vector512<ulong>.Zero : Vector512<ulong>.AllBitsSet);
+    }
+
     private interface IVectorTest
     {
+        static abstract Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t);
         static abstract Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t);
         static abstract Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t);
     }
 
     private struct Less : IVectorTest
     {
+        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.LessThan(v, c);
         public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.LessThan(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.LessThan(v, c);
     }
 
     private struct LessEqual : IVectorTest
     {
+        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.LessThanOrEqual(v, c);
         public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.LessThanOrEqual(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.LessThanOrEqual(v, c);
     }
 
     private struct Greater : IVectorTest
     {
+        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.GreaterThan(v, c);
         public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.GreaterThan(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.GreaterThan(v, c);
     }
 
     private struct GreaterEqual : IVectorTest
     {
+        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.GreaterThanOrEqual(v, c);
         public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.GreaterThanOrEqual(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.GreaterThanOrEqual(v, c);
     }
 
     private struct Equal : IVectorTest
     {
+        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.Equals(v, c);
         public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.Equals(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.Equals(v, c);
     }
 
     private struct NotEqual : IVectorTest
     {
+        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => ~Vector128.Equals(v, c);
         public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => ~Vector256.Equals(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => ~Vector512.Equals(v, c);
     }
 
     private struct InList : IVectorTest
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t)
+        {
+            var hit = Vector128<double>.Zero;
+            foreach (var value in t._values!) hit |= Vector128.Equals(v, Vector128.Create(value));
+            return t._negated ? ~hit : hit;
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t)
         {
