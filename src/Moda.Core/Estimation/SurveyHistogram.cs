@@ -331,19 +331,32 @@ public sealed partial class SurveyHistogram
     }
 
     // The first row whose weight is missing or negative, or the row count when there is none.
+    // Whole vectors are skipped while every weight in them is ≥ 0; the first with one that is not
+    // (or the tail) goes row by row. Without 256-bit vectors (ARM64), 128-bit ones.
     internal static int FirstBadWeight(ReadOnlySpan<double> weight)
     {
         var r = 0;
-        var zero = Vector256<double>.Zero;
         ref var w = ref MemoryMarshal.GetReference(weight);
-        for (; r <= weight.Length - 16; r += 16)
-        {
-            var ok = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r), zero) &
-                Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 4), zero) &
-                Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 8), zero) &
-                Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 12), zero);
-            if (ok.AsUInt64() != Vector256<ulong>.AllBitsSet) break;
-        }
+        if (Vector256.IsHardwareAccelerated)
+            for (; r <= weight.Length - 16; r += 16)
+            {
+                var zero = Vector256<double>.Zero;
+                var ok = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r), zero) &
+                    Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 4), zero) &
+                    Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 8), zero) &
+                    Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 12), zero);
+                if (ok.AsUInt64() != Vector256<ulong>.AllBitsSet) break;
+            }
+        else if (Vector128.IsHardwareAccelerated)
+            for (; r <= weight.Length - 8; r += 8)
+            {
+                var zero = Vector128<double>.Zero;
+                var ok = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r), zero) &
+                    Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r + 2), zero) &
+                    Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r + 4), zero) &
+                    Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r + 6), zero);
+                if (ok.AsUInt64() != Vector128<ulong>.AllBitsSet) break;
+            }
         for (; r < weight.Length; r++)
             if (!(weight[r] >= 0)) return r;
         return r;
