@@ -1,7 +1,7 @@
+using System.Numerics;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Moda.Data;
 using Moda.Deprivation;
 
@@ -331,32 +331,25 @@ public sealed partial class SurveyHistogram
     }
 
     // The first row whose weight is missing or negative, or the row count when there is none.
-    // Whole vectors are skipped while every weight in them is ≥ 0; the first with one that is not
-    // (or the tail) goes row by row. Without 256-bit vectors (ARM64), 128-bit ones.
+    // Whole vectors (the machine's width: 256 bits with AVX2, 128 on ARM64) are skipped, four at a
+    // time, while every weight in them is ≥ 0; the first step with one that is not (or the tail)
+    // goes row by row.
     internal static int FirstBadWeight(ReadOnlySpan<double> weight)
     {
         var r = 0;
-        ref var w = ref MemoryMarshal.GetReference(weight);
-        if (Vector256.IsHardwareAccelerated)
-            for (; r <= weight.Length - 16; r += 16)
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref var w = ref MemoryMarshal.GetReference(weight);
+            var width = Vector<double>.Count;
+            for (; r <= weight.Length - 4 * width; r += 4 * width)
             {
-                var zero = Vector256<double>.Zero;
-                var ok = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r), zero) &
-                    Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 4), zero) &
-                    Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 8), zero) &
-                    Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref w, (nuint)r + 12), zero);
-                if (ok.AsUInt64() != Vector256<ulong>.AllBitsSet) break;
+                var ok = Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)r), Vector<double>.Zero) &
+                    Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)(r + width)), Vector<double>.Zero) &
+                    Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)(r + 2 * width)), Vector<double>.Zero) &
+                    Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)(r + 3 * width)), Vector<double>.Zero);
+                if (!Vector.EqualsAll(ok, new Vector<long>(-1))) break;
             }
-        else if (Vector128.IsHardwareAccelerated)
-            for (; r <= weight.Length - 8; r += 8)
-            {
-                var zero = Vector128<double>.Zero;
-                var ok = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r), zero) &
-                    Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r + 2), zero) &
-                    Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r + 4), zero) &
-                    Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref w, (nuint)r + 6), zero);
-                if (ok.AsUInt64() != Vector128<ulong>.AllBitsSet) break;
-            }
+        }
         for (; r < weight.Length; r++)
             if (!(weight[r] >= 0)) return r;
         return r;
