@@ -250,6 +250,10 @@ public sealed partial class SurveyHistogram
     /// </summary>
     public void Merge(SurveyHistogram other)
     {
+        // Checked before anything of the other's is taken in: a merge that throws changes nothing.
+        if (_released) throw new InvalidOperationException("a histogram whose entries are released cannot take others in");
+        if (other._consumed) throw new InvalidOperationException("this histogram was already merged into another; a histogram's entries go to one total");
+        if (ReferenceEquals(other, this)) throw new InvalidOperationException("a histogram cannot be merged into itself");
         StratumDictionary ??= other.StratumDictionary;
         ClusterDictionary ??= other.ClusterDictionary;
         if (GroupByDictionaries.Length == 0) GroupByDictionaries = other.GroupByDictionaries;
@@ -286,9 +290,6 @@ public sealed partial class SurveyHistogram
         // (ToEntries applies them): a merge costs its units, cells and patterns, not its entries.
         // Entries are not looked up: a (unit, cell, pattern) split across two histograms appears
         // twice, which every estimator sums anyway. Both histograms are closed to Add from now on.
-        if (_released) throw new InvalidOperationException("a histogram whose entries are released cannot take others in");
-        if (other._consumed) throw new InvalidOperationException("this histogram was already merged into another; a histogram's entries go to one total");
-        if (ReferenceEquals(other, this)) throw new InvalidOperationException("a histogram cannot be merged into itself");
         _merged = other._merged = other._consumed = true;
         other.ReturnKeyTable();
         other.ReturnRunSums();
