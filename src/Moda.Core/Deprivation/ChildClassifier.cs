@@ -31,6 +31,7 @@ public sealed class ChildClassifier
     private readonly bool[] _truthReady;     // per indicator: its truth bytes are those of the last batch
     private ColumnBatch? _batch;
     private ulong[] _bits = [];
+    private readonly PatternKeys _keyLayout;
 
     // Rows per block of the fused fold: its mask bits stay in L1.
     private const int Block = 4096;
@@ -44,6 +45,7 @@ public sealed class ChildClassifier
         _strict = plan.Spec.MissingRule == MissingRule.Strict;
         _ageDivisor = plan.Spec.AgeUnit == AgeUnit.Months ? 12 : 1;
         _groupMasks = plan.Groups.Select(g => g.DimensionMask).ToArray();
+        _keyLayout = PatternKeys.Of(plan);
         // One (empty) truth array per indicator from the start: a first batch may have no rows
         // (a chunk of blank lines), and Ensure only grows what is there.
         _truth = _indicators.Select(_ => Array.Empty<byte>()).ToArray();
@@ -97,6 +99,18 @@ public sealed class ChildClassifier
             return _truth;
         }
     }
+
+    /// <summary>
+    /// Each row's <see cref="PatternKeys"/> key (negative in no age group), made with the masks when
+    /// the plan's keys fit a table (<see cref="PatternKeys.Fit"/>); the histogram counts by them.
+    /// </summary>
+    internal int[] Keys { get; private set; } = [];
+
+    /// <summary>The layout of <see cref="Keys"/>.</summary>
+    internal PatternKeys KeyLayout => _keyLayout;
+
+    /// <summary>True when some row of the last batch is in no age group.</summary>
+    internal bool HasUnassigned => _hasUnassigned;
 
     /// <summary>The monetary <see cref="Truth"/> of each row, if a monetary rule is set.</summary>
     public byte[] MonetaryTruth { get; private set; } = [];
@@ -168,18 +182,24 @@ public sealed class ChildClassifier
     }
 
     // Union rule: deprived if any applicable indicator is deprived; else missing if any is missing.
-    // Strict rule: missing whenever any applicable indicator is missing. Eight rows a step.
+    // Strict rule: missing whenever any applicable indicator is missing. Eight rows a step, with
+    // each row's key when keys fit (the histogram's look-up then needs no pass of its own).
     private void Finish(ReadOnlySpan<ulong> bits, int start)
     {
         var deprived = Deprived.AsSpan(start, bits.Length);
         var unknown = _unknown.AsSpan(start, bits.Length);
         var observed = Observed.AsSpan(start, bits.Length);
         var group = Group.AsSpan(start, bits.Length);
+        var keyed = _keyLayout.Fit;
+        var keys = keyed ? Keys.AsSpan(start, bits.Length) : default;
+        var monetary = _keyLayout.Monetary ? MonetaryTruth.AsSpan(start, bits.Length) : default;
         var masks = _groupMasks;
         var r = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             var evaluated = _anyEvaluated ? Vector256<uint>.AllBitsSet : Vector256<uint>.Zero;
+            var shift = _keyLayout.Shift;
+            var dimensions = _keyLayout.Dimensions;
             for (; r <= bits.Length - 8; r += 8)
             {
                 var low = Vector256.Create(bits.Slice(r, 4));
@@ -192,8 +212,12 @@ public sealed class ChildClassifier
                     applies |= Vector256.Equals(g, Vector256.Create(k)).AsUInt32() & Vector256.Create(masks[k]);
                 var missing = _strict ? unk : Vector256.AndNot(unk, dep);
                 var ok = Vector256.AndNot(applies, missing);
-                (dep & ok).CopyTo(deprived.Slice(r, 8));
+                var d = dep & ok;
+                d.CopyTo(deprived.Slice(r, 8));
                 ok.CopyTo(observed.Slice(r, 8));
+                if (!keyed) continue;
+                if (!monetary.IsEmpty) g = (g << 2) | MonetaryEight(monetary.Slice(r, 8));
+                ((g << shift) | (ok << dimensions).AsInt32() | d.AsInt32()).CopyTo(keys.Slice(r, 8));
             }
         }
         for (; r < bits.Length; r++)
@@ -205,7 +229,15 @@ public sealed class ChildClassifier
             var missing = _strict ? unk : unk & ~dep;
             deprived[r] = dep & applies & ~missing;
             observed[r] = applies & ~missing;
+            if (keyed) keys[r] = _keyLayout.Key(g, deprived[r], observed[r], monetary.IsEmpty ? (byte)1 : monetary[r]);
         }
+    }
+
+    // Eight monetary truth bytes widened to ints.
+    private static Vector256<int> MonetaryEight(ReadOnlySpan<byte> truth)
+    {
+        var (low, high) = Vector128.Widen(Vector128.WidenLower(Vector128.CreateScalar(MemoryMarshal.Read<ulong>(truth)).AsByte()));
+        return Vector256.Create(low, high).AsInt32();
     }
 
     // The truth bytes of a column-test indicator, made when first asked for after a batch.
@@ -285,5 +317,6 @@ public sealed class ChildClassifier
         _unknown = new uint[n];
         _truth = _indicators.Select(_ => new byte[n]).ToArray();
         MonetaryTruth = new byte[n];
+        Keys = _keyLayout.Fit ? new int[n] : [];
     }
 }

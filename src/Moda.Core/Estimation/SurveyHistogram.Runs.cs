@@ -1,14 +1,19 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Moda.Data;
+using Moda.Deprivation;
 
 namespace Moda.Estimation;
 
 // Runs of rows of one (sampling unit, breakdown cell): a run met for the first time (every run of
-// a file sorted by PSU) is summed per pattern in one record per pattern and written to the
-// entries when it ends; a run met again goes entry by entry through the hash table.
+// a file sorted by PSU) is summed in one record per pattern and written to the entries when it
+// ends; a run met again goes entry by entry through the hash table. A row's slot is its key, whose
+// pattern the key table gives, or its pattern itself where keys do not fit a table.
 public sealed partial class SurveyHistogram
 {
-    private RunSum[] _sums = [];             // per pattern: its sums over the open run
+    private RunSum[] _sums = [];             // per pattern: its sums over the open run (rented for one Add)
     private int[] _touched = [];             // the open run's patterns, in the order first met
     private int _touchedCount;
     private int _openUnit = -1, _openCell = -1; // the open run: a (unit, cell) first met, summed by AddRun
@@ -31,47 +36,88 @@ public sealed partial class SurveyHistogram
         return true;
     }
 
-    // The rows of a run of one (unit, cell), first met: per pattern, the run's sums are kept in
-    // one record and written to the entries when the run ends (WriteRun). No branch per row but
-    // the age-group check: half the rows of a survey file start a new (unit, pattern) entry,
-    // which a branch would mispredict. Every pattern has its record (Add sized them).
-    private void AddRun(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end)
+    // The rows of a run of one (unit, cell), first met: per pattern, the run's sums are kept in one
+    // record and written to the entries when the run ends (WriteRun). No branch per row but the
+    // age-group check (and, where patterns are found by key, the rare key met for the first time):
+    // half the rows of a survey file start a new (unit, pattern) entry, which a branch would
+    // mispredict. Patterns are numbered in the order their first rows come, as records are indexed.
+    private void AddRun(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int start, int end)
     {
-        var sums = _sums.AsSpan();
-        var touched = _touched.AsSpan();
+        EnsureTouched(_touchedCount + end - start);
+        var table = _keys.Fit ? KeyTable() : null;
         var t = _touchedCount;
-        var weighted = !weight.IsEmpty;
-        for (var r = start; r < end; r++)
+        for (var r = start; r < end;)
         {
-            var p = patterns[r];
+            r = SumRows(slots, weight, table, _sums, _touched, r, end, ref t);
+            if (r == end) break;
+            NewPattern(table!, slots[r], t); // the row's key has no pattern yet: its row goes again
+        }
+        _touchedCount = t;
+    }
+
+    // AddRun's loop, rows [r, end), stopping at a key without a pattern (returned; end when none).
+    // A method of its own without calls, and indexed by refs, so that it needs no spills: the
+    // caller keeps every index in range (patterns below the sums' length, AddRun's room for
+    // touched patterns, keys below the table's length; the table is checked all the same).
+    private static int SumRows(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int[]? table, Span<RunSum> sums, Span<int> touched,
+        int r, int end, ref int touchedCount)
+    {
+        if ((uint)end > (uint)slots.Length || (!weight.IsEmpty && (uint)end > (uint)weight.Length)) throw new ArgumentOutOfRangeException(nameof(end));
+        var t = touchedCount;
+        ref var slot = ref MemoryMarshal.GetReference(slots);
+        ref var w0 = ref MemoryMarshal.GetReference(weight);
+        ref var sum0 = ref MemoryMarshal.GetReference(sums);
+        ref var touched0 = ref MemoryMarshal.GetReference(touched);
+        var weighted = !weight.IsEmpty;
+        for (; r < end; r++)
+        {
+            var p = Unsafe.Add(ref slot, r);
             if (p < 0) continue;
-            var w = weighted ? weight[r] : 1.0;
-            ref var sum = ref sums[p];
+            if (table is not null)
+            {
+                p = table[p] - 1;
+                if (p < 0) break;
+            }
+            var w = weighted ? Unsafe.Add(ref w0, r) : 1.0;
+            ref var sum = ref Unsafe.Add(ref sum0, p);
             var n = sum.N;
-            touched[t] = p;
+            Unsafe.Add(ref touched0, t) = p;
             t += n == 0 ? 1 : 0;
             sum.W += w;
             sum.W2 += w * w;
             sum.N = n + 1;
         }
-        _touchedCount = t;
+        touchedCount = t;
+        return r;
+    }
+
+    // A key met for the first time in this histogram: its pattern, made, with a record for it
+    // (the open run's first `touched` records move when the sums grow).
+    private void NewPattern(int[] table, int key, int touched)
+    {
+        var p = PatternOfKey(table, key);
+        if (p >= _sums.Length) GrowRunSums(p, touched);
     }
 
     // The rows of a (unit, cell) met before, in an unsorted file: entry by entry, through the hash table.
-    private void AddRunRevisited(ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end, int unit, int cell)
+    private void AddRunRevisited(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int start, int end, int unit, int cell)
     {
+        var table = _keys.Fit ? KeyTable() : null;
         for (var r = start; r < end; r++)
         {
-            if (patterns[r] < 0) continue;
+            var slot = slots[r];
+            if (slot < 0) continue;
             var w = weight.IsEmpty ? 1.0 : weight[r];
-            AddEntry(unit, cell, patterns[r], w, w * w, 1);
+            AddEntry(unit, cell, table is null ? slot : PatternOfKey(table, slot), w, w * w, 1);
         }
+        if (Patterns.Count > _sums.Length) GrowRunSums(Patterns.Count - 1, _touchedCount); // AddRun finds these by key, unchecked
     }
 
     // Writes the open run's sums to its entries, appending those of patterns new to it (in the
     // order first met: the order a row-by-row fill makes); with `reset` the run is closed. A run's
-    // entries are contiguous, touched pattern i at entry first + i: nothing else appends entries
-    // while a run is open (the run ends before a revisited run's rows are added, and at a merge).
+    // entries are contiguous, touched pattern i at entry first + i:
+    // nothing else appends entries while a run is open (the run ends before a revisited run's rows
+    // are added, and at a merge).
     private void WriteRun(bool reset)
     {
         if (_openUnit < 0) return;
@@ -106,34 +152,68 @@ public sealed partial class SurveyHistogram
         _openUnit = _openCell = -1;
     }
 
-    // Run sums come from a pool (a partial histogram would otherwise allocate its records anew,
-    // doubling, for every 65,536-row chunk) when the histogram first needs them, and go back when
-    // it takes no more rows (ReturnRunSums). A rented array is dirty (the shared pool makes new
-    // ones uninitialized), so it is cleared: AddRun needs every record zero but the open run's.
-    private static readonly ArrayPool<RunSum> RunSumPool = ArrayPool<RunSum>.Shared;
+    // Run sums are rented for one Add, a record per pattern, from a pool whose arrays are all zero
+    // (new ones are made zero, and ReturnRunSums zeroes the records it used), so a partial
+    // histogram neither allocates nor clears them. The open run's records, when it goes on from
+    // the previous batch, are its entries' values.
+    private static readonly ArrayPool<RunSum> RunSumPool = ArrayPool<RunSum>.Create(PatternKeys.MaxKeys, 16);
     private static readonly ArrayPool<int> TouchedPool = ArrayPool<int>.Shared;
 
-    private void GrowRunSums(int pattern)
+    private void RentRunSums()
     {
-        if (pattern >= 1 << 20)
+        _sums = RunSumPool.Rent(Math.Max(2 * Patterns.Count, 256));
+        if (_openUnit < 0) return;
+        var entries = _entries;
+        for (var i = 0; i < _touchedCount; i++)
+        {
+            var e = _openFirstEntry + i;
+            _sums[_touched[i]] = new RunSum { W = entries.Weight[e], W2 = entries.Weight2[e], N = entries.Children[e] };
+        }
+    }
+
+    // Room for `pattern`'s record: the open run's records (the first `touched` of _touched) move
+    // to a larger array, and the old one goes back zeroed.
+    private void GrowRunSums(int pattern, int touched)
+    {
+        if (pattern >= PatternKeys.MaxKeys)
             throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
-        var size = Math.Max(pattern + 1, Math.Max(64, 2 * _sums.Length));
-        var sums = RunSumPool.Rent(size);
-        Array.Clear(sums);
-        var touched = TouchedPool.Rent(sums.Length + 1); // one spare: AddRun writes a slot before knowing it is new
-        _sums.CopyTo(sums, 0);
-        _touched.AsSpan(0, _touchedCount).CopyTo(touched);
-        ReturnRunSums();
+        var sums = RunSumPool.Rent(Math.Max(pattern + 1, 2 * _sums.Length));
+        foreach (var p in _touched.AsSpan(0, touched))
+        {
+            sums[p] = _sums[p];
+            _sums[p] = default;
+        }
+        RunSumPool.Return(_sums);
         _sums = sums;
+    }
+
+    // Zeroes the open run's records and gives the sums back. After an Add that threw, the records
+    // are not known to be zero, so the array is dropped, not pooled.
+    private void ReturnRunSums(bool clean)
+    {
+        if (_sums.Length == 0) return;
+        if (clean)
+        {
+            foreach (var p in _touched.AsSpan(0, _touchedCount)) _sums[p] = default;
+            RunSumPool.Return(_sums);
+        }
+        _sums = [];
+    }
+
+    // Room for `count` touched patterns, and one spare: AddRun writes a slot before knowing it is new.
+    private void EnsureTouched(int count)
+    {
+        if (_touched.Length > count) return;
+        var touched = TouchedPool.Rent(Math.Max(count + 1, 256));
+        _touched.AsSpan(0, _touchedCount).CopyTo(touched);
+        ReturnTouched();
         _touched = touched;
     }
 
-    private void ReturnRunSums()
+    private void ReturnTouched()
     {
-        if (_sums.Length == 0) return;
-        RunSumPool.Return(_sums);
+        if (_touched.Length == 0) return;
         TouchedPool.Return(_touched);
-        _sums = [];
         _touched = [];
     }
 

@@ -47,7 +47,6 @@ public sealed partial class SurveyHistogram
     private int[] _entryOfPattern = [];
     private int _run;
     private int _runUnit = -1, _runCell = -1;
-    private readonly int _dimensions;
 
     /// <summary>
     /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
@@ -62,13 +61,7 @@ public sealed partial class SurveyHistogram
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
         _indicatorStride = plan.Indicators.All(i => i.IsWholeDimension) ? 0 : plan.Groups.Count * plan.Indicators.Count * 4;
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
-        _dimensions = plan.DimensionNames.Count;
-        _monetaryInKey = plan.Monetary is not null;
-        _keyShift = 2 * _dimensions;
-        var keys = (long)plan.Groups.Count << (_keyShift + (_monetaryInKey ? 2 : 0));
-        // (The dimension cap first: a shift of 64 bits or more would wrap around and pass the size test.)
-        _keyable = _dimensions <= 10 && keys <= MaxKeys;
-        _keySpace = _keyable ? (int)keys : 0;
+        _keys = PatternKeys.Of(plan);
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
         if (plan.GroupBySlots.Count == 0) Cells.Add([]); // the one cell when there are no breakdowns
@@ -186,14 +179,18 @@ public sealed partial class SurveyHistogram
         var groupBy = plan.GroupBySlots.Count;
         Span<int> cellCodes = stackalloc int[groupBy];
 
-        // Each row's pattern first, in row order (-1: in no age group), then the sums run by run.
+        // Each row's key (negative: in no age group), from the classifier, or where keys do not fit
+        // a table, each row's pattern; then the sums run by run, by key or pattern (the row's slot).
         var rows = batch.Count;
-        var scratch = ArrayPool<int>.Shared.Rent(Math.Max(rows, 1));
+        var keyed = _keys.Fit;
+        if (keyed && c.KeyLayout != _keys) throw new ArgumentException("the classifier was made for a plan with other dimensions, age groups or monetary rule", nameof(c));
+        int[] scratch = keyed ? [] : ArrayPool<int>.Shared.Rent(Math.Max(rows, 1));
+        var summed = false;
         try
         {
-            var patterns = scratch.AsSpan(0, rows);
-            var unassigned = RowPatterns(c, patterns);
-            if (_sums.Length < Patterns.Count) GrowRunSums(Patterns.Count - 1);
+            ReadOnlySpan<int> slots = keyed ? c.Keys.AsSpan(0, rows) : scratch.AsSpan(0, rows);
+            var unassigned = keyed ? (c.HasUnassigned ? CountUnassigned(slots) : 0) : RowPatterns(c, scratch.AsSpan(0, rows));
+            RentRunSums();
             var badWeight = weight.IsEmpty ? rows : FirstBadWeight(weight);
 
             // Survey files list a PSU's children together: the stratum, unit and breakdown cell are
@@ -220,27 +217,29 @@ public sealed partial class SurveyHistogram
                 CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex] += runEnd - r;
 
                 // The cell is made at the run's first child in an age group, never for a run without one.
-                var found = patterns[r..runEnd].IndexOfAnyExcept(-1);
+                var found = slots[r..runEnd].IndexOfAnyInRange(0, int.MaxValue);
                 if (found >= 0)
                 {
                     var first = r + found;
                     for (var k = 0; k < groupBy; k++) cellCodes[k] = batch.Codes[plan.GroupBySlots[k]]![first];
                     var cell = groupBy > 0 ? CellIndex(cellCodes) : 0;
                     if (cell >= 1 << 12) throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
-                    if (IsFirstRun(unit, cell)) AddRun(patterns, weight, first, runEnd);
-                    else AddRunRevisited(patterns, weight, first, runEnd, unit, cell);
-                    if (_indicatorStride > 0) AddIndicators(c, patterns, weight, first, runEnd, unit);
+                    if (IsFirstRun(unit, cell)) AddRun(slots, weight, first, runEnd);
+                    else AddRunRevisited(slots, weight, first, runEnd, unit, cell);
+                    if (_indicatorStride > 0) AddIndicators(c, slots, weight, first, runEnd, unit);
                 }
                 r = runEnd;
             }
             Unassigned += unassigned;
+            // The open run may go on in the next batch; its sums so far are written to the entries now.
+            WriteRun(reset: false);
+            summed = true;
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(scratch);
+            if (!keyed) ArrayPool<int>.Shared.Return(scratch);
+            ReturnRunSums(clean: summed);
         }
-        // The open run may go on in the next batch; its sums so far are written to the entries now.
-        WriteRun(reset: false);
         Rows += batch.Count;
     }
 
@@ -292,8 +291,8 @@ public sealed partial class SurveyHistogram
         // twice, which every estimator sums anyway. Both histograms are closed to Add from now on.
         _merged = other._merged = other._consumed = true;
         other.ReturnKeyTable();
-        other.ReturnRunSums();
-        ReturnRunSums();
+        other.ReturnTouched();
+        ReturnTouched();
         if (other._entries.Count > 0) _segments.Add(new Segment(other._entries, other._entries.Count, units, cells, patterns));
         foreach (var s in other._segments)
             _segments.Add(new Segment(s.Entries, s.Count, Compose(units, s.Units), Compose(cells, s.Cells), Compose(patterns, s.Patterns)));
@@ -324,7 +323,7 @@ public sealed partial class SurveyHistogram
     {
         _released = true;
         ReturnKeyTable();
-        ReturnRunSums();
+        ReturnTouched();
         _entries.Return();
         foreach (var segment in _segments) segment.Entries.Return();
         _segments.Clear();
@@ -419,13 +418,13 @@ public sealed partial class SurveyHistogram
     }
 
     // Per age group and indicator of the unit: Σw and Σw² of the children deprived and observed.
-    private void AddIndicators(ChildClassifier c, ReadOnlySpan<int> patterns, ReadOnlySpan<double> weight, int start, int end, int unit)
+    private void AddIndicators(ChildClassifier c, ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int start, int end, int unit)
     {
         var indicators = _plan.Indicators;
         var all = Indicators(unit);
         for (var r = start; r < end; r++)
         {
-            if (patterns[r] < 0) continue;
+            if (slots[r] < 0) continue;
             var w = weight.IsEmpty ? 1.0 : weight[r];
             var g = c.Group[r];
             var totals = all.AsSpan(g * indicators.Count * 4);
