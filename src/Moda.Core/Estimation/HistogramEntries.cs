@@ -7,7 +7,8 @@ namespace Moda.Estimation;
 /// The entries of a <see cref="SurveyHistogram"/> as columns: per entry its sampling unit,
 /// breakdown cell and pattern, and the total weight, squared weight and number of its children.
 /// The first <see cref="Count"/> elements of each array are the entries; the rest is capacity
-/// (arrays of one histogram may differ in length beyond that).
+/// (arrays of one histogram may differ in length beyond that). A histogram that keeps no squared
+/// weights (<see cref="SurveyHistogram.HasSquares"/>) gives NaN for them.
 /// </summary>
 public sealed class HistogramEntries
 {
@@ -18,27 +19,35 @@ public sealed class HistogramEntries
     private static readonly ArrayPool<double> DoubleColumns = ArrayPool<double>.Create(1 << 24, 64);
     private static readonly ArrayPool<long> LongColumns = ArrayPool<long>.Create(1 << 24, 32);
     private readonly bool _pooled;
+    private readonly bool _squares;          // the Weight2 column is kept (else it is empty)
     private int _capacity;                   // every column holds at least this many (a pool may give longer arrays)
 
     /// <summary>Creates empty columns with room for <paramref name="capacity"/> entries.</summary>
-    public HistogramEntries(int capacity = 0) : this(capacity, pooled: false)
+    public HistogramEntries(int capacity = 0) : this(capacity, pooled: false, squares: true)
     {
     }
 
-    private HistogramEntries(int capacity, bool pooled)
+    private HistogramEntries(int capacity, bool pooled, bool squares)
     {
         _pooled = pooled;
+        _squares = squares;
         _capacity = capacity;
         Unit = Allocate(IntColumns, capacity);
         Cell = Allocate(IntColumns, capacity);
         Pattern = Allocate(IntColumns, capacity);
         Weight = Allocate(DoubleColumns, capacity);
-        Weight2 = Allocate(DoubleColumns, capacity);
+        Weight2 = squares ? Allocate(DoubleColumns, capacity) : [];
         Children = Allocate(LongColumns, capacity);
     }
 
-    /// <summary>Columns taken from the pools, to be given back by <see cref="Return"/>.</summary>
-    internal static HistogramEntries Pooled(int capacity) => new(capacity, pooled: true);
+    /// <summary>
+    /// Columns taken from the pools, to be given back by <see cref="Return"/>; without
+    /// <paramref name="squares"/> the <see cref="Weight2"/> column is left empty.
+    /// </summary>
+    internal static HistogramEntries Pooled(int capacity, bool squares = true) => new(capacity, pooled: true, squares);
+
+    /// <summary>True when <see cref="Weight2"/> is kept.</summary>
+    internal bool HasSquares => _squares;
 
     /// <summary>Number of entries.</summary>
     public int Count { get; internal set; }
@@ -71,7 +80,7 @@ public sealed class HistogramEntries
         Cell[e] = cell;
         Pattern[e] = pattern;
         Weight[e] = weight;
-        Weight2[e] = weight2;
+        if (_squares) Weight2[e] = weight2;
         Children[e] = children;
         Count = e + 1;
         return e;
@@ -86,7 +95,7 @@ public sealed class HistogramEntries
         Cell = Resized(IntColumns, Cell, capacity);
         Pattern = Resized(IntColumns, Pattern, capacity);
         Weight = Resized(DoubleColumns, Weight, capacity);
-        Weight2 = Resized(DoubleColumns, Weight2, capacity);
+        if (_squares) Weight2 = Resized(DoubleColumns, Weight2, capacity);
         Children = Resized(LongColumns, Children, capacity);
         _capacity = capacity;
     }

@@ -48,7 +48,9 @@ public sealed partial class SurveyHistogram
         var t = _touchedCount;
         for (var r = start; r < end;)
         {
-            r = SumRows(slots, weight, table, _sums, _touched, r, end, ref t);
+            r = weight.IsEmpty ? SumRows<No, No>(slots, weight, table, _sums, _touched, r, end, ref t)
+                : HasSquares ? SumRows<Yes, Yes>(slots, weight, table, _sums, _touched, r, end, ref t)
+                : SumRows<Yes, No>(slots, weight, table, _sums, _touched, r, end, ref t);
             if (r == end) break;
             NewPattern(table!, slots[r], t); // the row's key has no pattern yet: its row goes again
         }
@@ -59,16 +61,16 @@ public sealed partial class SurveyHistogram
     // A method of its own without calls, and indexed by refs, so that it needs no spills: the
     // caller keeps every index in range (patterns below the sums' length, AddRun's room for
     // touched patterns, keys below the table's length; the table is checked all the same).
-    private static int SumRows(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int[]? table, Span<RunSum> sums, Span<int> touched,
-        int r, int end, ref int touchedCount)
+    // One copy for each of weighted or not and summing squares or not (the JIT makes each its own).
+    private static int SumRows<TWeighted, TSquares>(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int[]? table, Span<RunSum> sums,
+        Span<int> touched, int r, int end, ref int touchedCount) where TWeighted : struct, IFlag where TSquares : struct, IFlag
     {
-        if ((uint)end > (uint)slots.Length || (!weight.IsEmpty && (uint)end > (uint)weight.Length)) throw new ArgumentOutOfRangeException(nameof(end));
+        if ((uint)end > (uint)slots.Length || (TWeighted.On && (uint)end > (uint)weight.Length)) throw new ArgumentOutOfRangeException(nameof(end));
         var t = touchedCount;
         ref var slot = ref MemoryMarshal.GetReference(slots);
         ref var w0 = ref MemoryMarshal.GetReference(weight);
         ref var sum0 = ref MemoryMarshal.GetReference(sums);
         ref var touched0 = ref MemoryMarshal.GetReference(touched);
-        var weighted = !weight.IsEmpty;
         for (; r < end; r++)
         {
             var p = Unsafe.Add(ref slot, r);
@@ -78,13 +80,13 @@ public sealed partial class SurveyHistogram
                 p = table[p] - 1;
                 if (p < 0) break;
             }
-            var w = weighted ? Unsafe.Add(ref w0, r) : 1.0;
+            var w = TWeighted.On ? Unsafe.Add(ref w0, r) : 1.0;
             ref var sum = ref Unsafe.Add(ref sum0, p);
             var n = sum.N;
             Unsafe.Add(ref touched0, t) = p;
             t += n == 0 ? 1 : 0;
             sum.W += w;
-            sum.W2 += w * w;
+            if (TSquares.On) sum.W2 += w * w;
             sum.N = n + 1;
         }
         touchedCount = t;
@@ -134,14 +136,14 @@ public sealed partial class SurveyHistogram
             touched[written..].CopyTo(entries.Pattern.AsSpan(first + written));
         }
         var weights = entries.Weight.AsSpan(first, count);
-        var weights2 = entries.Weight2.AsSpan(first, count);
+        var weights2 = HasSquares ? entries.Weight2.AsSpan(first, count) : default;
         var children = entries.Children.AsSpan(first, count);
         var sums = _sums;
         for (var i = 0; i < touched.Length; i++)
         {
             ref var sum = ref sums[touched[i]];
             weights[i] = sum.W;
-            weights2[i] = sum.W2;
+            if (HasSquares) weights2[i] = sum.W2;
             children[i] = sum.N;
             if (reset) sum = default;
         }
@@ -167,7 +169,7 @@ public sealed partial class SurveyHistogram
         for (var i = 0; i < _touchedCount; i++)
         {
             var e = _openFirstEntry + i;
-            _sums[_touched[i]] = new RunSum { W = entries.Weight[e], W2 = entries.Weight2[e], N = entries.Children[e] };
+            _sums[_touched[i]] = new RunSum { W = entries.Weight[e], W2 = HasSquares ? entries.Weight2[e] : 0, N = entries.Children[e] };
         }
     }
 
@@ -217,7 +219,23 @@ public sealed partial class SurveyHistogram
         _touched = [];
     }
 
-    // A pattern's sums over the open run.
+    // A compile-time switch of SumRows.
+    private interface IFlag
+    {
+        static abstract bool On { get; }
+    }
+
+    private struct Yes : IFlag
+    {
+        public static bool On => true;
+    }
+
+    private struct No : IFlag
+    {
+        public static bool On => false;
+    }
+
+    // A pattern's sums over the open run (Σw² only when the histogram HasSquares).
     private struct RunSum
     {
         public double W;

@@ -55,10 +55,11 @@ public sealed partial class SurveyHistogram
     public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false, int expectedEntries = 0)
     {
         // A chunk's partial histogram: the entry columns are sized once instead of doubling.
-        _entries = HistogramEntries.Pooled(Math.Max(expectedEntries, 0));
         _plan = plan;
         _file = file;
         _rowUnits = rowUnits && plan.ClusterSlot < 0;
+        HasSquares = !UnitsArePsus;
+        _entries = HistogramEntries.Pooled(Math.Max(expectedEntries, 0), HasSquares);
         _indicatorStride = plan.Indicators.All(i => i.IsWholeDimension) ? 0 : plan.Groups.Count * plan.Indicators.Count * 4;
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
         _keys = PatternKeys.Of(plan);
@@ -106,7 +107,8 @@ public sealed partial class SurveyHistogram
             Remap(from.Pattern.AsSpan(0, n), map.Patterns, to.Pattern.AsSpan(at));
         }
         from.Weight.AsSpan(0, n).CopyTo(to.Weight.AsSpan(at));
-        from.Weight2.AsSpan(0, n).CopyTo(to.Weight2.AsSpan(at));
+        if (from.HasSquares) from.Weight2.AsSpan(0, n).CopyTo(to.Weight2.AsSpan(at));
+        else to.Weight2.AsSpan(at, n).Fill(double.NaN);
         from.Children.AsSpan(0, n).CopyTo(to.Children.AsSpan(at));
         return at + n;
     }
@@ -146,6 +148,13 @@ public sealed partial class SurveyHistogram
 
     /// <summary>True when units are PSUs (clusters, or rows as units); false when units are strata and each child is its own PSU.</summary>
     public bool UnitsArePsus => _plan.ClusterSlot >= 0 || _rowUnits;
+
+    /// <summary>
+    /// True when entries keep Σw² (<see cref="HistogramEntries.Weight2"/>): where each child is its
+    /// own PSU (<see cref="UnitsArePsus"/> false), whose variances sum squared weights. Variances
+    /// over PSUs need only their totals, so the squares are not summed; Weight2 is NaN then.
+    /// </summary>
+    public bool HasSquares { get; }
 
     /// <summary>The stratum column's dictionary, once a batch has been read.</summary>
     public CategoryDictionary? StratumDictionary { get; private set; }
@@ -253,6 +262,7 @@ public sealed partial class SurveyHistogram
         if (_released) throw new InvalidOperationException("a histogram whose entries are released cannot take others in");
         if (other._consumed) throw new InvalidOperationException("this histogram was already merged into another; a histogram's entries go to one total");
         if (ReferenceEquals(other, this)) throw new InvalidOperationException("a histogram cannot be merged into itself");
+        if (other.UnitsArePsus != UnitsArePsus) throw new InvalidOperationException("a histogram whose children are their own PSUs cannot be merged with one whose units are PSUs");
         StratumDictionary ??= other.StratumDictionary;
         ClusterDictionary ??= other.ClusterDictionary;
         if (GroupByDictionaries.Length == 0) GroupByDictionaries = other.GroupByDictionaries;
@@ -394,7 +404,7 @@ public sealed partial class SurveyHistogram
             return;
         }
         _entries.Weight[entry] += w;
-        _entries.Weight2[entry] += w2;
+        if (HasSquares) _entries.Weight2[entry] += w2;
         _entries.Children[entry] += n;
     }
 
