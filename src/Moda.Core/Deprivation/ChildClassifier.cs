@@ -56,6 +56,7 @@ public sealed class ChildClassifier
         _tests = plan.Indicators.Select((ind, i) =>
             ind.IsWholeDimension && (ind.AgeGroupMask & everyGroup) == everyGroup ? _indicators[i].ColumnTest : null).ToArray();
         _anyEvaluated = _tests.Any(t => t is null);
+        _keysOnly = _keyLayout.Fit && !_anyEvaluated && plan.AgeSlot < 0 && plan.Groups.Count == 1;
         var groups = new List<(ColumnTest Test, List<int> Indicators)>();
         for (var i = 0; i < _tests.Length; i++)
         {
@@ -76,14 +77,62 @@ public sealed class ChildClassifier
         public double[][] Columns { get; } = new double[Slots.Length][];
     }
 
+    // A plan of one age group and only column tests, whose keys fit a table, is finished straight
+    // into keys (FinishKeys): the group of every row is 0, and the masks, which the histogram does
+    // not read, are made from the keys when first asked for. That spares three of the four arrays
+    // Finish writes (12 bytes a row) and the group and mask arrays it reads.
+    private readonly bool _keysOnly;
+    private bool _groupsPending;             // Group is all 0 for the last batch, not yet written
+    private bool _masksPending;              // Deprived and Observed are in the keys, not yet written
+    private int[] _group = [];
+    private uint[] _deprived = [];
+    private uint[] _observed = [];
+
     /// <summary>Age group of each row, -1 when the age is missing or in no group.</summary>
-    public int[] Group { get; private set; } = [];
+    public int[] Group
+    {
+        get
+        {
+            if (_groupsPending) Array.Fill(_group, 0, 0, _batch!.Count);
+            _groupsPending = false;
+            return _group;
+        }
+    }
 
     /// <summary>Dimensions in which each row is deprived.</summary>
-    public uint[] Deprived { get; private set; } = [];
+    public uint[] Deprived
+    {
+        get
+        {
+            if (_masksPending) MasksFromKeys();
+            return _deprived;
+        }
+    }
 
     /// <summary>Dimensions observed (deprived or not) for each row.</summary>
-    public uint[] Observed { get; private set; } = [];
+    public uint[] Observed
+    {
+        get
+        {
+            if (_masksPending) MasksFromKeys();
+            return _observed;
+        }
+    }
+
+    // The masks of the last batch, from its keys: deprived in the low bits, observed above them (a
+    // row in no age group has a negative key whose low bits are 0: neither deprived nor observed).
+    private void MasksFromKeys()
+    {
+        var mask = (1u << _keyLayout.Dimensions) - 1;
+        var dimensions = _keyLayout.Dimensions;
+        for (var r = 0; r < _batch!.Count; r++)
+        {
+            var key = (uint)Keys[r];
+            _deprived[r] = key & mask;
+            _observed[r] = (key >> dimensions) & mask;
+        }
+        _masksPending = false;
+    }
 
     /// <summary>
     /// Per indicator, the <see cref="Truth"/> of each row (Unknown where it does not apply). The
@@ -121,13 +170,14 @@ public sealed class ChildClassifier
         var n = batch.Count;
         Ensure(n);
         _batch = batch;
+        _masksPending = false;
         AssignGroups(batch);
         _monetary?.Evaluate(batch, MonetaryTruth);
 
         // Indicators that are not a plain column test: truth bytes, folded into the dimension's bits
         // a column at a time. Yes (2) sets the deprived bit, Unknown (1) the unknown bit.
         var indicators = _plan.Indicators;
-        var deprived = Deprived.AsSpan(0, n);
+        var deprived = _deprived.AsSpan(0, n);
         var unknown = _unknown.AsSpan(0, n);
         if (_anyEvaluated)
         {
@@ -135,6 +185,7 @@ public sealed class ChildClassifier
             unknown.Clear();
         }
         var everyGroup = (1u << _plan.Groups.Count) - 1;
+        var groupOf = _anyEvaluated ? Group : [];
         for (var i = 0; i < indicators.Count; i++)
         {
             _truthReady[i] = _tests[i] is null;
@@ -150,7 +201,7 @@ public sealed class ChildClassifier
             }
             for (var r = 0; r < truth.Length; r++)
             {
-                var g = Group[r];
+                var g = groupOf[r];
                 if (g < 0 || (groups >> g & 1) == 0)
                 {
                     truth[r] = Truth.Unknown; // not asked of this child
@@ -177,7 +228,43 @@ public sealed class ChildClassifier
                 var group = _testGroups[g];
                 group.Test.Fold(group.Columns, start, block, group.DeprivedBits, group.UnknownBits, replace: g == 0);
             }
-            Finish(block, start);
+            if (_keysOnly) FinishKeys(block, start);
+            else Finish(block, start);
+        }
+        _masksPending = _keysOnly;
+    }
+
+    // Finish for a plan of one age group and column tests only (_keysOnly): every row is in group
+    // 0, so only the keys are made.
+    private void FinishKeys(ReadOnlySpan<ulong> bits, int start)
+    {
+        var keys = Keys.AsSpan(start, bits.Length);
+        var monetary = _keyLayout.Monetary ? MonetaryTruth.AsSpan(start, bits.Length) : default;
+        var applies = _groupMasks[0];
+        var shift = _keyLayout.Shift;
+        var dimensions = _keyLayout.Dimensions;
+        var r = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var all = Vector256.Create(applies);
+            for (; r <= bits.Length - 8; r += 8)
+            {
+                var low = Vector256.Create(bits.Slice(r, 4));
+                var high = Vector256.Create(bits.Slice(r + 4, 4));
+                var dep = Vector256.Narrow(low, high);
+                var unk = Vector256.Narrow(low >>> 32, high >>> 32);
+                var ok = Vector256.AndNot(all, _strict ? unk : Vector256.AndNot(unk, dep));
+                var key = (ok << dimensions).AsInt32() | (dep & ok).AsInt32();
+                if (!monetary.IsEmpty) key |= MonetaryEight(monetary.Slice(r, 8)) << shift;
+                key.CopyTo(keys.Slice(r, 8));
+            }
+        }
+        for (; r < bits.Length; r++)
+        {
+            var dep = (uint)bits[r];
+            var unk = (uint)(bits[r] >> 32);
+            var ok = applies & ~(_strict ? unk : unk & ~dep);
+            keys[r] = _keyLayout.Key(0, dep & ok, ok, monetary.IsEmpty ? (byte)1 : monetary[r]);
         }
     }
 
@@ -186,9 +273,9 @@ public sealed class ChildClassifier
     // each row's key when keys fit (the histogram's look-up then needs no pass of its own).
     private void Finish(ReadOnlySpan<ulong> bits, int start)
     {
-        var deprived = Deprived.AsSpan(start, bits.Length);
+        var deprived = _deprived.AsSpan(start, bits.Length);
         var unknown = _unknown.AsSpan(start, bits.Length);
-        var observed = Observed.AsSpan(start, bits.Length);
+        var observed = _observed.AsSpan(start, bits.Length);
         var group = Group.AsSpan(start, bits.Length);
         var keyed = _keyLayout.Fit;
         var keys = keyed ? Keys.AsSpan(start, bits.Length) : default;
@@ -246,8 +333,11 @@ public sealed class ChildClassifier
         var n = _batch!.Count;
         _indicators[i].Evaluate(_batch, _truth[i]);
         if (_hasUnassigned)
+        {
+            var group = Group;
             for (var r = 0; r < n; r++)
-                if (Group[r] < 0) _truth[i][r] = Truth.Unknown; // not asked of this child
+                if (group[r] < 0) _truth[i][r] = Truth.Unknown; // not asked of this child
+        }
         _truthReady[i] = true;
     }
 
@@ -293,9 +383,10 @@ public sealed class ChildClassifier
         _hasUnassigned = false;
         if (_plan.AgeSlot < 0)
         {
-            Array.Fill(Group, 0, 0, batch.Count);
+            _groupsPending = true; // written when read (Group)
             return;
         }
+        _groupsPending = false;
         var age = batch.Numeric(_plan.AgeSlot);
         for (var r = 0; r < age.Length; r++)
         {
@@ -303,17 +394,17 @@ public sealed class ChildClassifier
             var g = -1;
             for (var k = 0; k < groups.Count; k++)
                 if (years >= groups[k].Min && years <= groups[k].Max) { g = k; break; }
-            Group[r] = g;
+            _group[r] = g;
             if (g < 0) _hasUnassigned = true;
         }
     }
 
     private void Ensure(int n)
     {
-        if (Group.Length >= n) return;
-        Group = new int[n];
-        Deprived = new uint[n];
-        Observed = new uint[n];
+        if (_group.Length >= n) return;
+        _group = new int[n];
+        _deprived = new uint[n];
+        _observed = new uint[n];
         _unknown = new uint[n];
         _truth = _indicators.Select(_ => new byte[n]).ToArray();
         MonetaryTruth = new byte[n];

@@ -95,3 +95,65 @@ public class ClassifierPathsProperties
             return true;
         });
 }
+
+/// <summary>
+/// A plan of one age group whose indicators are all single column tests is finished straight into
+/// pattern keys; its masks and groups are made when first read. Keys, masks and groups equal a
+/// row-by-row reading of the method, with or without a monetary rule (in the key), either missing
+/// rule, all lengths (vector steps and their tail), and the masks read after the keys or not at all
+/// for one batch and then for the next.
+/// </summary>
+public class KeysOnlyClassifierProperties
+{
+    private static readonly string[] Columns = ["a", "b", "c", "income"];
+    private static readonly double[] Values = [double.NaN, 0, 0, 1, 1, 2, 9, -1];
+
+    private static ModaSpec Spec(MissingRule rule, bool monetary) => new()
+    {
+        MissingRule = rule,
+        Monetary = monetary ? new MonetarySpec("income", "< 1") : null,
+        Dimensions =
+        [
+            new DimensionSpec { Name = "A", Indicators = [new IndicatorSpec { Name = "a", Column = "a", DeprivedIf = "== 1" }] },
+            new DimensionSpec { Name = "B", Indicators = [new IndicatorSpec { Name = "b", Column = "b", DeprivedIf = "in [1, 2]", MissingValues = ["9"] }] },
+            new DimensionSpec { Name = "C", Indicators = [new IndicatorSpec { Name = "c", Column = "c", DeprivedIf = ">= 1" }] },
+        ],
+    };
+
+    [Property(MaxTest = 150)]
+    public Property KeysAndMasksMatchTheRowByRowMethod() =>
+        Prop.ForAll(Gen.Elements(Values).ArrayOf().ToArbitrary(), Gen.Elements(Values).ArrayOf().ToArbitrary(), Gen.Choose(0, 3).ToArbitrary(), (first, second, flags) =>
+        {
+            var (strict, monetary) = ((flags & 1) == 1, (flags & 2) == 2);
+            var spec = Spec(strict ? MissingRule.Strict : MissingRule.Union, monetary);
+            var plan = AnalysisPlan.Create(spec, Columns);
+            var keys = PatternKeys.Of(plan);
+            var classifier = new ChildClassifier(plan);
+            // The second batch reuses the classifier after a batch whose masks were never read.
+            return Matches(first, readMasks: false) && Matches(second, readMasks: true);
+
+            bool Matches(double[] cells, bool readMasks)
+            {
+                var n = cells.Length / Columns.Length;
+                var batch = new ColumnBatch(plan.Requests, Math.Max(n, 1)) { Count = n };
+                var data = Columns.Select((_, j) => Enumerable.Range(0, n).Select(r => cells[r * Columns.Length + j]).ToArray()).ToArray();
+                for (var j = 0; j < Columns.Length; j++)
+                    if (plan.Requests.Any(q => q.Name == Columns[j])) data[j].CopyTo(batch.Numbers[plan.SlotOf(Columns[j], ColumnKind.Numeric)]!, 0);
+                classifier.Classify(batch);
+                for (var r = 0; r < n; r++)
+                {
+                    var (a, b, c, income) = (data[0][r], data[1][r], data[2][r], data[3][r]);
+                    uint dep = 0, unk = 0;
+                    if (double.IsNaN(a)) unk |= 1; else if (a == 1) dep |= 1;
+                    if (double.IsNaN(b) || b == 9) unk |= 2; else if (b is 1 or 2) dep |= 2;
+                    if (double.IsNaN(c)) unk |= 4; else if (c >= 1) dep |= 4;
+                    var missing = strict ? unk : unk & ~dep;
+                    var observed = 7u & ~missing;
+                    var money = !monetary ? (byte)1 : double.IsNaN(income) ? Truth.Unknown : income < 1 ? Truth.Yes : Truth.No;
+                    if (classifier.Keys[r] != keys.Key(0, dep & observed, observed, money)) return false;
+                    if (readMasks && (classifier.Group[r] != 0 || classifier.Deprived[r] != (dep & observed) || classifier.Observed[r] != observed)) return false;
+                }
+                return true;
+            }
+        });
+}
