@@ -14,7 +14,12 @@ public sealed partial class SurveyHistogram
     private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(PatternKeys.MaxKeys, 16);
     private readonly PatternKeys _keys;      // when they fit, every pattern is found by its key in _keyed
     private int[] _keyed = [];               // key → pattern + 1, from KeyTables when first needed
-    private readonly List<int> _keysSet = [];  // the keys set in _keyed
+    private readonly List<int> _keysSet = new(s_patternsHint);  // the keys set in _keyed, in pattern order
+
+    // Partial histograms of one analysis each meet about as many patterns: the pattern and key
+    // lists start at the count the last one given back reached (at most 4096), instead of
+    // doubling up to it for every chunk. Only a capacity, so a race between threads is harmless.
+    private static int s_patternsHint = 16;
 
     // Each row's pattern, -1 for a row in no age group (those are counted), in a histogram whose
     // patterns are not found by key.
@@ -73,6 +78,7 @@ public sealed partial class SurveyHistogram
     // A histogram merged into another or released adds no more rows: its key table is cleared and pooled.
     private void ReturnKeyTable()
     {
+        s_patternsHint = Math.Clamp(Patterns.Count, 16, 4096);
         if (_keyed.Length == 0) return;
         foreach (var k in _keysSet) _keyed[k] = 0;
         KeyTables.Return(_keyed);

@@ -28,7 +28,7 @@ public sealed partial class SurveyHistogram
     private readonly List<Segment> _segments = [];   // entries of histograms merged in, with their index maps
     private int _segmentEntries;
     private readonly LongIntMap _entryIndex = new(capacity: 8); // grows; asked only for (unit, cell) pairs met again
-    private readonly LongIntMap _runs = new();      // (unit, cell) pairs met so far
+    private readonly LongIntMap _runs = new(capacity: 512); // (unit, cell) pairs met so far (a chunk of a sorted file: a few hundred)
     private int[] _stratumOfCode = [];              // stratum category code → stratum index + 1
     private int[] _unitOfPsu = [];                  // PSU category code → unit + 1 (nested ids)
     private readonly Dictionary<(int Stratum, int Psu), int> _unitOfPair = []; // PSU codes reused across strata
@@ -69,7 +69,7 @@ public sealed partial class SurveyHistogram
     }
 
     /// <summary>Distinct patterns, indexed as in <see cref="HistogramEntries.Pattern"/>.</summary>
-    public List<Pattern> Patterns { get; } = [];
+    public List<Pattern> Patterns { get; } = new(s_patternsHint);
 
     /// <summary>Distinct breakdown cells: per cell, the category code of each breakdown column (-1 = missing).</summary>
     public List<int[]> Cells { get; } = [];
