@@ -9,10 +9,11 @@ namespace Moda.Deprivation;
 
 /// <summary>
 /// Turns a batch of rows into per-child deprivation facts: the age group, a deprived mask and an
-/// observed mask over the dimensions (bit j = dimension j), each indicator's truth, and the
-/// monetary truth. An indicator that tests one column (most do) is folded straight from the column
-/// into the masks, four rows a vector (<see cref="ColumnTest"/>); other rules are evaluated a column
-/// at a time into truth bytes. Holds scratch buffers, so one per thread.
+/// observed mask over the dimensions (bit j = dimension j), each indicator's truth, the monetary
+/// truth, and all of them as one pattern key (<see cref="PatternKeys"/>), by which the histogram
+/// counts. An indicator that tests one column (most do) is folded straight from the column into the
+/// masks, four rows a vector (<see cref="ColumnTest"/>); other rules are evaluated a column at a
+/// time into truth bytes. Holds scratch buffers, so one per thread.
 /// </summary>
 public sealed class ChildClassifier
 {
