@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -126,11 +127,19 @@ public sealed class ChildClassifier
     {
         var mask = (1u << _keyLayout.Dimensions) - 1;
         var dimensions = _keyLayout.Dimensions;
-        for (var r = 0; r < _batch!.Count; r++)
+        var keys = MemoryMarshal.Cast<int, uint>(Keys.AsSpan(0, _batch!.Count));
+        var r = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (var masks = new Vector<uint>(mask); r <= keys.Length - Vector<uint>.Count; r += Vector<uint>.Count)
+            {
+                var key = new Vector<uint>(keys[r..]);
+                (key & masks).CopyTo(_deprived, r);
+                ((key >> dimensions) & masks).CopyTo(_observed, r);
+            }
+        for (; r < keys.Length; r++)
         {
-            var key = (uint)Keys[r];
-            _deprived[r] = key & mask;
-            _observed[r] = (key >> dimensions) & mask;
+            _deprived[r] = keys[r] & mask;
+            _observed[r] = (keys[r] >> dimensions) & mask;
         }
         _masksPending = false;
     }
