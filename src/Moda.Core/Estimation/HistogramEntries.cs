@@ -64,7 +64,10 @@ public sealed class HistogramEntries
     /// <summary>Per entry: total weight.</summary>
     public double[] Weight { get; private set; }
 
-    /// <summary>Per entry: total squared weight.</summary>
+    /// <summary>
+    /// Per entry: total squared weight; NaN in <see cref="SurveyHistogram.ToEntries"/> of a histogram
+    /// that keeps no squares (<see cref="SurveyHistogram.HasSquares"/> false: its units are PSUs).
+    /// </summary>
     public double[] Weight2 { get; private set; }
 
     /// <summary>Per entry: number of children.</summary>
