@@ -41,6 +41,7 @@ public sealed partial class SurveyHistogram
     private bool _merged;
     private bool _released;
     private bool _consumed;                  // merged into another histogram, which owns its entries now
+    private bool _failed;                    // an Add threw (bad data) part way: the sums are not whole
     private long _lastPatternKey = -1;
     private int _lastPattern;
     private int[] _entryStamp = [];   // per pattern: the run of (unit, cell) its cached entry belongs to
@@ -176,6 +177,7 @@ public sealed partial class SurveyHistogram
     {
         if (_merged) throw new InvalidOperationException("rows cannot be added to a histogram once it has been merged with another; merge partial histograms instead");
         if (_released) throw new InvalidOperationException("rows cannot be added to a histogram once its entries are released");
+        if (_failed) throw new InvalidOperationException("rows cannot be added to a histogram after an Add that failed part way");
         var plan = _plan;
         ReadOnlySpan<double> weight = plan.WeightSlot >= 0 ? batch.Numeric(plan.WeightSlot) : default;
         ReadOnlySpan<int> stratum = plan.StratumSlot >= 0 ? batch.Categorical(plan.StratumSlot) : default;
@@ -248,6 +250,7 @@ public sealed partial class SurveyHistogram
         {
             if (!keyed) ArrayPool<int>.Shared.Return(scratch);
             ReturnRunSums(clean: summed);
+            _failed |= !summed;
         }
         Rows += batch.Count;
     }
@@ -261,6 +264,7 @@ public sealed partial class SurveyHistogram
         // Checked before anything of the other's is taken in: a merge that throws changes nothing.
         if (_released) throw new InvalidOperationException("a histogram whose entries are released cannot take others in");
         if (other._consumed) throw new InvalidOperationException("this histogram was already merged into another; a histogram's entries go to one total");
+        if (_failed || other._failed) throw new InvalidOperationException("a histogram whose Add failed part way cannot be merged");
         if (ReferenceEquals(other, this)) throw new InvalidOperationException("a histogram cannot be merged into itself");
         if (other.UnitsArePsus != UnitsArePsus) throw new InvalidOperationException("a histogram whose children are their own PSUs cannot be merged with one whose units are PSUs");
         StratumDictionary ??= other.StratumDictionary;

@@ -139,6 +139,48 @@ public class HistogramProperties
         Assert.Equal(1, total.ToEntries().Count);
     }
 
+    [Fact]
+    public void AClassifierOfAnotherKeyLayoutIsRefused()
+    {
+        // The histogram counts by the classifier's pattern keys: a classifier of a plan with other
+        // dimensions makes keys of another layout.
+        var plan = AnalysisPlan.Create(Profiles.Default, Columns);
+        var narrower = AnalysisPlan.Create(Profiles.Default, Columns.Where(c => c != "housing").ToArray());
+        var child = new Child(new double[8], 1, "1", "1", "x");
+        var classifier = new ChildClassifier(narrower);
+        classifier.Classify(Batch(narrower, [child], null, 0));
+        var histogram = new SurveyHistogram(plan, "test.csv");
+        Assert.Throws<ArgumentException>(() => histogram.Add(Batch(plan, [child], null, 0), classifier));
+        // One of the same layout, from another plan object, is taken.
+        var same = new ChildClassifier(AnalysisPlan.Create(Profiles.Default, Columns));
+        var batch = Batch(plan, [child], null, 0);
+        same.Classify(batch);
+        histogram.Add(batch, same);
+        Assert.Equal(1, histogram.Rows);
+    }
+
+    [Fact]
+    public void AHistogramWhoseAddFailedTakesNoMoreRowsAndIsNotMerged()
+    {
+        var plan = AnalysisPlan.Create(Profiles.Default, Columns);
+        var good = new Child(new double[8], 1, "1", "1", "x");
+        var bad = good with { Weight = -1 };
+        var classifier = new ChildClassifier(plan);
+        var batch = Batch(plan, [good, good, bad], null, 0);
+        classifier.Classify(batch);
+        var failed = new SurveyHistogram(plan, "test.csv");
+        var error = Assert.Throws<ModaDataException>(() => failed.Add(batch, classifier));
+        Assert.Contains("negative", error.Message);
+        var fine = Batch(plan, [good], null, 3);
+        classifier.Classify(fine);
+        Assert.Throws<InvalidOperationException>(() => failed.Add(fine, classifier));
+        var total = new SurveyHistogram(plan, "test.csv");
+        Assert.Throws<InvalidOperationException>(() => total.Merge(failed));
+        Assert.Throws<InvalidOperationException>(() => failed.Merge(total));
+        total.Add(fine, classifier);
+        Assert.Equal(1, total.Rows);
+    }
+
     private static ColumnBatch Batch(AnalysisPlan plan, Child[] rows, CategoryDictionary?[]? shared, int firstRow)
     {
         var batch = new ColumnBatch(plan.Requests, Math.Max(rows.Length, 1)) { Count = rows.Length, FirstRow = firstRow };
