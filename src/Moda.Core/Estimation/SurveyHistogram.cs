@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Moda.Data;
 using Moda.Deprivation;
 
@@ -416,8 +417,9 @@ public sealed partial class SurveyHistogram
     private int RunEnd(ColumnBatch batch, int start, ReadOnlySpan<int> stratum, ReadOnlySpan<int> psu, ReadOnlySpan<double> fpc)
     {
         var end = batch.Count;
-        if (!psu.IsEmpty) end = SameUntil(psu, start, end);
-        if (!stratum.IsEmpty) end = SameUntil(stratum, start, end);
+        if (!psu.IsEmpty && !stratum.IsEmpty) end = SameUntil(psu, stratum, start, end);
+        else if (!psu.IsEmpty) end = SameUntil(psu, start, end);
+        else if (!stratum.IsEmpty) end = SameUntil(stratum, start, end);
         foreach (var slot in _plan.GroupBySlots) end = SameUntil(batch.Categorical(slot), start, end);
         if (!fpc.IsEmpty)
             for (var r = start + 1; r < end; r++)
@@ -429,6 +431,30 @@ public sealed partial class SurveyHistogram
     {
         var i = codes[(start + 1)..end].IndexOfAnyExcept(codes[start]);
         return i < 0 ? end : start + 1 + i;
+    }
+
+    // The first row after `start` where either column differs from its own value at `start`: the
+    // PSU and stratum codes of a run compared in one pass, eight rows a step.
+    private static int SameUntil(ReadOnlySpan<int> a, ReadOnlySpan<int> b, int start, int end)
+    {
+        a = a[..end];
+        b = b[..end];
+        var r = start + 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var first = Vector256.Create(a[start]);
+            var second = Vector256.Create(b[start]);
+            for (; r <= end - Vector256<int>.Count; r += Vector256<int>.Count)
+            {
+                var same = Vector256.Equals(Vector256.Create(a.Slice(r, Vector256<int>.Count)), first) &
+                    Vector256.Equals(Vector256.Create(b.Slice(r, Vector256<int>.Count)), second);
+                var differ = ~same.ExtractMostSignificantBits() & 0xFF;
+                if (differ != 0) return r + BitOperations.TrailingZeroCount(differ);
+            }
+        }
+        for (; r < end; r++)
+            if (a[r] != a[start] || b[r] != b[start]) return r;
+        return end;
     }
 
     // Per age group and indicator of the unit: Σw and Σw² of the children deprived and observed.
