@@ -229,7 +229,7 @@ public sealed partial class SurveyHistogram
                 CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex] += runEnd - r;
 
                 // The cell is made at the run's first child in an age group, never for a run without one.
-                var found = slots[r..runEnd].IndexOfAnyInRange(0, int.MaxValue);
+                var found = slots[r] >= 0 ? 0 : slots[r..runEnd].IndexOfAnyInRange(0, int.MaxValue);
                 if (found >= 0)
                 {
                     var first = r + found;
