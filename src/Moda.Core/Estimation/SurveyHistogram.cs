@@ -434,23 +434,19 @@ public sealed partial class SurveyHistogram
     }
 
     // The first row after `start` where either column differs from its own value at `start`: the
-    // PSU and stratum codes of a run compared in one pass, eight rows a step.
+    // PSU and stratum codes of a run compared in one pass, a vector of rows a step (the machine's
+    // width: eight with AVX2, four on ARM64) while all are the same, then row by row.
     private static int SameUntil(ReadOnlySpan<int> a, ReadOnlySpan<int> b, int start, int end)
     {
         a = a[..end];
         b = b[..end];
         var r = start + 1;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            var first = Vector256.Create(a[start]);
-            var second = Vector256.Create(b[start]);
-            for (; r <= end - Vector256<int>.Count; r += Vector256<int>.Count)
-            {
-                var same = Vector256.Equals(Vector256.Create(a.Slice(r, Vector256<int>.Count)), first) &
-                    Vector256.Equals(Vector256.Create(b.Slice(r, Vector256<int>.Count)), second);
-                var differ = ~same.ExtractMostSignificantBits() & 0xFF;
-                if (differ != 0) return r + BitOperations.TrailingZeroCount(differ);
-            }
+            var first = new Vector<int>(a[start]);
+            var second = new Vector<int>(b[start]);
+            for (; r <= end - Vector<int>.Count; r += Vector<int>.Count)
+                if (!Vector.EqualsAll(new Vector<int>(a[r..]), first) || !Vector.EqualsAll(new Vector<int>(b[r..]), second)) break;
         }
         for (; r < end; r++)
             if (a[r] != a[start] || b[r] != b[start]) return r;
