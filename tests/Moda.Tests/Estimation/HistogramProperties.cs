@@ -140,6 +140,34 @@ public class HistogramProperties
     }
 
     [Fact]
+    public void ARunEndsWhereTheStratumChangesUnderTheSamePsuCode()
+    {
+        // PSU ids numbered within strata (R's nest = TRUE): PSU "1" of stratum 1, then PSU "1" of
+        // stratum 2, with no change of PSU code between them, at every offset of the change within
+        // and across the vector steps of the run-boundary scan. Each stratum's children must be
+        // their own unit.
+        var plan = AnalysisPlan.Create(Profiles.Default, Columns);
+        var classifier = new ChildClassifier(plan);
+        for (var before = 1; before <= 20; before++)
+            for (var after = 1; after <= 20; after += 3)
+            {
+                var rows = Enumerable.Range(0, before + after)
+                    .Select(r => new Child(new double[8], 1, r < before ? "1" : "2", "1", "x")).ToArray();
+                var batch = Batch(plan, rows, null, 0);
+                classifier.Classify(batch);
+                var histogram = new SurveyHistogram(plan, "test.csv");
+                histogram.Add(batch, classifier);
+                var entries = histogram.ToEntries();
+                Assert.Equal(2, histogram.UnitCount);
+                var children = new long[2];
+                for (var e = 0; e < entries.Count; e++)
+                    children[histogram.StratumDictionary![histogram.StratumCodes[histogram.UnitStratum[entries.Unit[e]]]] == "1" ? 0 : 1] += entries.Children[e];
+                Assert.Equal([before, after], children);
+                histogram.ReleaseEntries();
+            }
+    }
+
+    [Fact]
     public void AClassifierOfAnotherKeyLayoutIsRefused()
     {
         // The histogram counts by the classifier's pattern keys: a classifier of a plan with other
