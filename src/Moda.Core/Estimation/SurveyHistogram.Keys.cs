@@ -5,8 +5,9 @@ namespace Moda.Estimation;
 
 // Patterns found by key: a child's (group, monetary truth, observed, deprived) is one number, its
 // key (PatternKeys), which the classifier makes; when every key fits in a table (up to 10
-// dimensions; 9 with two age groups and a monetary rule), runs are summed by key and a table from
-// key to pattern is the pattern index. A wider plan finds its patterns through the hash map.
+// dimensions; 9 with two age groups and a monetary rule), a table from key to pattern is the
+// pattern index, read row by row as runs are summed. A wider plan finds its patterns through the
+// hash map.
 public sealed partial class SurveyHistogram
 {
     // Key tables are 256 KB and more, one per partial histogram: a consumed histogram clears the

@@ -116,9 +116,8 @@ public sealed partial class SurveyHistogram
 
     // Writes the open run's sums to its entries, appending those of patterns new to it (in the
     // order first met: the order a row-by-row fill makes); with `reset` the run is closed. A run's
-    // entries are contiguous, touched pattern i at entry first + i:
-    // nothing else appends entries while a run is open (the run ends before a revisited run's rows
-    // are added, and at a merge).
+    // entries are contiguous, touched pattern i at entry first + i: nothing else appends entries
+    // while a run is open (the run ends before a revisited run's rows are added, and at a merge).
     private void WriteRun(bool reset)
     {
         if (_openUnit < 0) return;
