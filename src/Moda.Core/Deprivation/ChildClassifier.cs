@@ -81,8 +81,9 @@ public sealed class ChildClassifier
 
     // A plan of one age group and only column tests, whose keys fit a table, is finished straight
     // into keys (FinishKeys): the group of every row is 0, and the masks, which the histogram does
-    // not read, are made from the keys when first asked for. That spares three of the four arrays
-    // Finish writes (12 bytes a row) and the group and mask arrays it reads.
+    // not read, are made from the keys when first asked for. That spares writing the group and
+    // mask arrays (12 bytes a row) and Finish's reading of the group, deprived and unknown arrays
+    // (12 more).
     private readonly bool _keysOnly;
     private bool _groupsPending;             // Group is all 0 for the last batch, not yet written
     private bool _masksPending;              // Deprived and Observed are in the keys, not yet written
