@@ -255,20 +255,21 @@ public sealed class ChildClassifier
         var shift = _keyLayout.Shift;
         var dimensions = _keyLayout.Dimensions;
         var r = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            var all = Vector256.Create(applies);
-            for (; r <= bits.Length - 8; r += 8)
+            // A vector of rows a step (eight with AVX2, four on ARM64): their bits are two vectors.
+            var all = new Vector<uint>(applies);
+            var half = Vector<ulong>.Count;
+            for (; r <= bits.Length - 2 * half; r += 2 * half)
             {
-                var low = Vector256.Create(bits.Slice(r, 4));
-                var high = Vector256.Create(bits.Slice(r + 4, 4));
-                var dep = Vector256.Narrow(low, high);
-                var unk = Vector256.Narrow(low >>> 32, high >>> 32);
-                var ok = Vector256.AndNot(all, _strict ? unk : Vector256.AndNot(unk, dep));
-                var key = (ok << dimensions).AsInt32() | (dep & ok).AsInt32();
-                if (!monetary.IsEmpty) key |= MonetaryEight(monetary.Slice(r, 8)) << shift;
-                key.CopyTo(keys.Slice(r, 8));
+                var low = new Vector<ulong>(bits[r..]);
+                var high = new Vector<ulong>(bits[(r + half)..]);
+                var dep = Vector.Narrow(low, high);
+                var unk = Vector.Narrow(Vector.ShiftRightLogical(low, 32), Vector.ShiftRightLogical(high, 32));
+                var ok = Vector.AndNot(all, _strict ? unk : Vector.AndNot(unk, dep));
+                Vector.AsVectorInt32(Vector.ShiftLeft(ok, dimensions) | (dep & ok)).CopyTo(keys[r..]);
             }
+            if (!monetary.IsEmpty) OrMonetary(keys[..r], monetary[..r], shift);
         }
         for (; r < bits.Length; r++)
         {
@@ -277,6 +278,24 @@ public sealed class ChildClassifier
             var ok = applies & ~(_strict ? unk : unk & ~dep);
             keys[r] = _keyLayout.Key(0, dep & ok, ok, monetary.IsEmpty ? (byte)1 : monetary[r]);
         }
+    }
+
+    // keys |= monetary truth << shift (the key of group 0), a vector of truth bytes a step.
+    private static void OrMonetary(Span<int> keys, ReadOnlySpan<byte> monetary, int shift)
+    {
+        var r = 0;
+        var n = Vector<int>.Count;
+        for (; r <= keys.Length - Vector<byte>.Count; r += Vector<byte>.Count)
+        {
+            Vector.Widen(new Vector<byte>(monetary[r..]), out var low, out var high);
+            Vector.Widen(low, out var t0, out var t1);
+            Vector.Widen(high, out var t2, out var t3);
+            (new Vector<int>(keys[r..]) | Vector.AsVectorInt32(Vector.ShiftLeft(t0, shift))).CopyTo(keys[r..]);
+            (new Vector<int>(keys[(r + n)..]) | Vector.AsVectorInt32(Vector.ShiftLeft(t1, shift))).CopyTo(keys[(r + n)..]);
+            (new Vector<int>(keys[(r + 2 * n)..]) | Vector.AsVectorInt32(Vector.ShiftLeft(t2, shift))).CopyTo(keys[(r + 2 * n)..]);
+            (new Vector<int>(keys[(r + 3 * n)..]) | Vector.AsVectorInt32(Vector.ShiftLeft(t3, shift))).CopyTo(keys[(r + 3 * n)..]);
+        }
+        for (; r < keys.Length; r++) keys[r] |= monetary[r] << shift;
     }
 
     // Union rule: deprived if any applicable indicator is deprived; else missing if any is missing.
