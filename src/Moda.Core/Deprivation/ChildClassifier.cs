@@ -280,7 +280,7 @@ public sealed class ChildClassifier
         }
     }
 
-    // keys |= monetary truth << shift (the key of group 0), a vector of truth bytes a step.
+    // keys |= monetary truth << shift (the key's monetary bits), a vector of truth bytes a step.
     private static void OrMonetary(Span<int> keys, ReadOnlySpan<byte> monetary, int shift)
     {
         var r = 0;
@@ -299,7 +299,7 @@ public sealed class ChildClassifier
     }
 
     // Union rule: deprived if any applicable indicator is deprived; else missing if any is missing.
-    // Strict rule: missing whenever any applicable indicator is missing. Eight rows a step, with
+    // Strict rule: missing whenever any applicable indicator is missing. A vector of rows a step, with
     // each row's key when keys fit (the histogram's look-up then needs no pass of its own).
     private void Finish(ReadOnlySpan<ulong> bits, int start)
     {
@@ -312,30 +312,31 @@ public sealed class ChildClassifier
         var monetary = _keyLayout.Monetary ? MonetaryTruth.AsSpan(start, bits.Length) : default;
         var masks = _groupMasks;
         var r = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            var evaluated = _anyEvaluated ? Vector256<uint>.AllBitsSet : Vector256<uint>.Zero;
-            var shift = _keyLayout.Shift;
+            // A vector of rows a step (eight with AVX2, four on ARM64): their bits are two vectors.
+            var evaluated = _anyEvaluated ? Vector<uint>.AllBitsSet : Vector<uint>.Zero;
             var dimensions = _keyLayout.Dimensions;
-            for (; r <= bits.Length - 8; r += 8)
+            var groupShift = _keyLayout.Shift + (monetary.IsEmpty ? 0 : 2); // the monetary bits are ORed in after
+            var half = Vector<ulong>.Count;
+            for (; r <= bits.Length - 2 * half; r += 2 * half)
             {
-                var low = Vector256.Create(bits.Slice(r, 4));
-                var high = Vector256.Create(bits.Slice(r + 4, 4));
-                var dep = Vector256.Narrow(low, high) | (Vector256.Create(deprived.Slice(r, 8)) & evaluated);
-                var unk = Vector256.Narrow(low >>> 32, high >>> 32) | (Vector256.Create(unknown.Slice(r, 8)) & evaluated);
-                var g = Vector256.Create(group.Slice(r, 8));
-                var applies = Vector256<uint>.Zero;
+                var low = new Vector<ulong>(bits[r..]);
+                var high = new Vector<ulong>(bits[(r + half)..]);
+                var dep = Vector.Narrow(low, high) | (new Vector<uint>(deprived[r..]) & evaluated);
+                var unk = Vector.Narrow(Vector.ShiftRightLogical(low, 32), Vector.ShiftRightLogical(high, 32)) | (new Vector<uint>(unknown[r..]) & evaluated);
+                var g = new Vector<int>(group[r..]);
+                var applies = Vector<uint>.Zero;
                 for (var k = 0; k < masks.Length; k++)
-                    applies |= Vector256.Equals(g, Vector256.Create(k)).AsUInt32() & Vector256.Create(masks[k]);
-                var missing = _strict ? unk : Vector256.AndNot(unk, dep);
-                var ok = Vector256.AndNot(applies, missing);
+                    applies |= Vector.AsVectorUInt32(Vector.Equals(g, new Vector<int>(k))) & new Vector<uint>(masks[k]);
+                var missing = _strict ? unk : Vector.AndNot(unk, dep);
+                var ok = Vector.AndNot(applies, missing);
                 var d = dep & ok;
-                d.CopyTo(deprived.Slice(r, 8));
-                ok.CopyTo(observed.Slice(r, 8));
-                if (!keyed) continue;
-                if (!monetary.IsEmpty) g = (g << 2) | MonetaryEight(monetary.Slice(r, 8));
-                ((g << shift) | (ok << dimensions).AsInt32() | d.AsInt32()).CopyTo(keys.Slice(r, 8));
+                d.CopyTo(deprived[r..]);
+                ok.CopyTo(observed[r..]);
+                if (keyed) (Vector.ShiftLeft(g, groupShift) | Vector.AsVectorInt32(Vector.ShiftLeft(ok, dimensions)) | Vector.AsVectorInt32(d)).CopyTo(keys[r..]);
             }
+            if (keyed && !monetary.IsEmpty) OrMonetary(keys[..r], monetary[..r], _keyLayout.Shift);
         }
         for (; r < bits.Length; r++)
         {
@@ -348,13 +349,6 @@ public sealed class ChildClassifier
             observed[r] = applies & ~missing;
             if (keyed) keys[r] = _keyLayout.Key(g, deprived[r], observed[r], monetary.IsEmpty ? (byte)1 : monetary[r]);
         }
-    }
-
-    // Eight monetary truth bytes widened to ints.
-    private static Vector256<int> MonetaryEight(ReadOnlySpan<byte> truth)
-    {
-        var (low, high) = Vector128.Widen(Vector128.WidenLower(Vector128.CreateScalar(MemoryMarshal.Read<ulong>(truth)).AsByte()));
-        return Vector256.Create(low, high).AsInt32();
     }
 
     // The truth bytes of a column-test indicator, made when first asked for after a batch.

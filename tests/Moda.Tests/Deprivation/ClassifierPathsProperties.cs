@@ -13,14 +13,16 @@ namespace Moda.Tests.Deprivation;
 /// The classifier takes two paths: indicators that are one column test are folded straight into
 /// the masks; the rest go through truth bytes. With both kinds in one configuration (age-group
 /// indicators, several indicators per dimension, missing codes, unassigned ages, either missing
-/// rule), its masks and truths equal a row-by-row reading of the method on the general evaluator.
+/// rule, with or without a monetary rule), its masks, truths and pattern keys equal a row-by-row
+/// reading of the method on the general evaluator.
 /// </summary>
 public class ClassifierPathsProperties
 {
     private static readonly string[] Columns = ["a", "b", "c1", "c2", "d1", "d2", "e"];
 
-    private static ModaSpec Spec(MissingRule rule) => new()
+    private static ModaSpec Spec(MissingRule rule, bool monetary = false) => new()
     {
+        Monetary = monetary ? new MonetarySpec("a", "< 0") : null,
         Age = "age",
         AgeGroups = [new AgeGroupSpec("0-5", 0, 5), new AgeGroupSpec("6-17", 6, 17)],
         MissingRule = rule,
@@ -43,11 +45,12 @@ public class ClassifierPathsProperties
 
     [Property(MaxTest = 150)]
     public Property MasksAndTruthsMatchTheRowByRowMethod() =>
-        Prop.ForAll(Gen.Choose(0, 150).SelectMany(n => Gen.Elements(Values).ArrayOf(n * (Columns.Length + 1))).ToArbitrary(), ArbMap.Default.ArbFor<bool>(), (cells, strict) =>
+        Prop.ForAll(Gen.Choose(0, 150).SelectMany(n => Gen.Elements(Values).ArrayOf(n * (Columns.Length + 1))).ToArbitrary(), Gen.Choose(0, 3).ToArbitrary(), (cells, flags) =>
         {
+            var (strict, monetary) = ((flags & 1) == 1, (flags & 2) == 2);
             var width = Columns.Length + 1;
             var n = cells.Length / width;
-            var spec = Spec(strict ? MissingRule.Strict : MissingRule.Union);
+            var spec = Spec(strict ? MissingRule.Strict : MissingRule.Union, monetary);
             var plan = AnalysisPlan.Create(spec, [.. Columns, "age"]);
             var batch = new ColumnBatch(plan.Requests, Math.Max(n, 1)) { Count = n };
             var data = new Dictionary<string, double[]>();
@@ -65,6 +68,7 @@ public class ClassifierPathsProperties
             }
             var classifier = new ChildClassifier(plan);
             classifier.Classify(batch);
+            var keys = PatternKeys.Of(plan);
 
             // The general evaluator's truth per indicator, then the method row by row.
             var truths = spec.Dimensions.SelectMany(d => d.Indicators).Select(i =>
@@ -91,6 +95,11 @@ public class ClassifierPathsProperties
                 var missing = strict ? unk : unk & ~dep;
                 if (classifier.Group[r] != g || classifier.Deprived[r] != (dep & applies & ~missing) || classifier.Observed[r] != (applies & ~missing))
                     return false;
+                // The pattern key the histogram counts by: the same facts, the monetary truth with them.
+                var a = data["a"][r];
+                var money = !monetary ? (byte)1 : double.IsNaN(a) ? Truth.Unknown : a < 0 ? Truth.Yes : Truth.No;
+                if (monetary && classifier.MonetaryTruth[r] != money) return false;
+                if (classifier.Keys[r] != keys.Key(g, dep & applies & ~missing, applies & ~missing, money)) return false;
             }
             return true;
         });
