@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -7,8 +8,9 @@ namespace Moda.Rules;
 /// <summary>
 /// A rule that is one test of one numeric column, <c>x op constant</c> or <c>x in [values]</c>
 /// (negated or not), with the column's missing codes: most indicators are. It folds a column
-/// straight into deprivation mask bits, four rows a vector, where the general evaluator makes a
-/// <see cref="Truth"/> byte per row. The scalar path is the reference the vector path must equal
+/// straight into deprivation mask bits, a vector of rows a step (eight with AVX-512, else the
+/// machine's <c>Vector&lt;T&gt;</c>: four with AVX2, two on ARM64), where the general evaluator
+/// makes a <see cref="Truth"/> byte per row. The scalar path is the reference the vector path must equal
 /// (Unknown where x is NaN or a missing code, else the test).
 /// </summary>
 internal sealed class ColumnTest
@@ -76,11 +78,9 @@ internal sealed class ColumnTest
             if (column.Length < start + bits.Length) throw new ArgumentException("a column is shorter than the rows to fold", nameof(columns));
         var r = 0;
         if (Vector512.IsHardwareAccelerated)
-            r = Folded<Eight>(columns, start, bits, deprivedBits, unknownBits, replace); // AVX-512, then four for what is left
-        if (Vector256.IsHardwareAccelerated)
-            r += Folded<Four>(columns, start + r, bits[r..], deprivedBits, unknownBits, replace);
-        else if (Vector128.IsHardwareAccelerated)
-            r = Folded<Two>(columns, start, bits, deprivedBits, unknownBits, replace); // ARM64, x64 without AVX2
+            r = Folded<Eight>(columns, start, bits, deprivedBits, unknownBits, replace); // AVX-512, then Vector<T> for what is left
+        if (Vector.IsHardwareAccelerated)
+            r += Folded<MachineWidth>(columns, start + r, bits[r..], deprivedBits, unknownBits, replace);
         if (replace) bits[r..].Clear();
         for (var k = 0; k < columns.Length; k++)
             FoldScalar(columns[k].AsSpan(start + r, bits.Length - r), bits[r..], deprivedBits[k], unknownBits[k]);
@@ -103,32 +103,33 @@ internal sealed class ColumnTest
         return CompareKernel.Holds(_op, v, _constant);
     }
 
-    // Rows folded: all whole vectors of four; the caller does the tail.
+    // Rows folded: all whole vectors of the machine's width (Vector<T>: four rows with AVX2, two on
+    // ARM64 and x64 without AVX2); the caller does the tail.
     private int FoldVector<TOp>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits,
-        Vector256<ulong> keep) where TOp : struct, IVectorTest
+        Vector<ulong> keep) where TOp : struct, IVectorTest
     {
         ref var pb = ref MemoryMarshal.GetReference(bits);
-        var c = Vector256.Create(_constant);
+        var c = new Vector<double>(_constant);
         var missing = _missing;
         var r = 0;
-        for (; r <= bits.Length - Vector256<double>.Count; r += Vector256<double>.Count)
+        for (; r <= bits.Length - Vector<double>.Count; r += Vector<double>.Count)
         {
-            var folded = Vector256<ulong>.Zero;
+            var folded = Vector<ulong>.Zero;
             for (var k = 0; k < columns.Length; k++)
             {
-                var v = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(columns[k]), (nuint)(start + r));
-                var unknown = ~Vector256.Equals(v, v);
-                foreach (var m in missing) unknown |= Vector256.Equals(v, Vector256.Create(m));
+                var v = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(columns[k]), (nuint)(start + r));
+                var unknown = ~Vector.Equals(v, v);
+                foreach (var m in missing) unknown |= Vector.Equals(v, new Vector<double>(m));
                 var test = TOp.Test(v, c, this);
-                folded |= (Vector256.AndNot(test, unknown).AsUInt64() & Vector256.Create(deprivedBits[k])) |
-                    (unknown.AsUInt64() & Vector256.Create(unknownBits[k]));
+                folded |= (Vector.AsVectorUInt64(Vector.AndNot(test, unknown)) & new Vector<ulong>(deprivedBits[k])) |
+                    (Vector.AsVectorUInt64(unknown) & new Vector<ulong>(unknownBits[k]));
             }
-            ((Vector256.LoadUnsafe(ref pb, (nuint)r) & keep) | folded).StoreUnsafe(ref pb, (nuint)r);
+            ((Vector.LoadUnsafe(ref pb, (nuint)r) & keep) | folded).StoreUnsafe(ref pb, (nuint)r);
         }
         return r;
     }
 
-    // FoldVector eight rows a step.
+    // FoldVector eight rows a step (AVX-512).
     private int FoldVector512<TOp>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits,
         Vector512<ulong> keep) where TOp : struct, IVectorTest
     {
@@ -149,31 +150,6 @@ internal sealed class ColumnTest
                     (unknown.AsUInt64() & Vector512.Create(unknownBits[k]));
             }
             ((Vector512.LoadUnsafe(ref pb, (nuint)r) & keep) | folded).StoreUnsafe(ref pb, (nuint)r);
-        }
-        return r;
-    }
-
-    // FoldVector two rows a step.
-    private int FoldVector128<TOp>(ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits, ReadOnlySpan<ulong> unknownBits,
-        Vector128<ulong> keep) where TOp : struct, IVectorTest
-    {
-        ref var pb = ref MemoryMarshal.GetReference(bits);
-        var c = Vector128.Create(_constant);
-        var missing = _missing;
-        var r = 0;
-        for (; r <= bits.Length - Vector128<double>.Count; r += Vector128<double>.Count)
-        {
-            var folded = Vector128<ulong>.Zero;
-            for (var k = 0; k < columns.Length; k++)
-            {
-                var v = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(columns[k]), (nuint)(start + r));
-                var unknown = ~Vector128.Equals(v, v);
-                foreach (var m in missing) unknown |= Vector128.Equals(v, Vector128.Create(m));
-                var test = TOp.Test(v, c, this);
-                folded |= (Vector128.AndNot(test, unknown).AsUInt64() & Vector128.Create(deprivedBits[k])) |
-                    (unknown.AsUInt64() & Vector128.Create(unknownBits[k]));
-            }
-            ((Vector128.LoadUnsafe(ref pb, (nuint)r) & keep) | folded).StoreUnsafe(ref pb, (nuint)r);
         }
         return r;
     }
@@ -199,18 +175,11 @@ internal sealed class ColumnTest
             ReadOnlySpan<ulong> unknownBits, bool replace) where TOp : struct, IVectorTest;
     }
 
-    private struct Two : IFoldWidth
+    private struct MachineWidth : IFoldWidth
     {
         public static int Fold<TOp>(ColumnTest t, ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits,
             ReadOnlySpan<ulong> unknownBits, bool replace) where TOp : struct, IVectorTest =>
-            t.FoldVector128<TOp>(columns, start, bits, deprivedBits, unknownBits, replace ? Vector128<ulong>.Zero : Vector128<ulong>.AllBitsSet);
-    }
-
-    private struct Four : IFoldWidth
-    {
-        public static int Fold<TOp>(ColumnTest t, ReadOnlySpan<double[]> columns, int start, Span<ulong> bits, ReadOnlySpan<ulong> deprivedBits,
-            ReadOnlySpan<ulong> unknownBits, bool replace) where TOp : struct, IVectorTest =>
-            t.FoldVector<TOp>(columns, start, bits, deprivedBits, unknownBits, replace ? Vector256<ulong>.Zero : Vector256<ulong>.AllBitsSet);
+            t.FoldVector<TOp>(columns, start, bits, deprivedBits, unknownBits, replace ? Vector<ulong>.Zero : Vector<ulong>.AllBitsSet);
     }
 
     private struct Eight : IFoldWidth
@@ -222,68 +191,53 @@ internal sealed class ColumnTest
 
     private interface IVectorTest
     {
-        static abstract Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t);
-        static abstract Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t);
+        static abstract Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t);
         static abstract Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t);
     }
 
     private struct Less : IVectorTest
     {
-        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.LessThan(v, c);
-        public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.LessThan(v, c);
+        public static Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t) => Vector.LessThan(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.LessThan(v, c);
     }
 
     private struct LessEqual : IVectorTest
     {
-        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.LessThanOrEqual(v, c);
-        public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.LessThanOrEqual(v, c);
+        public static Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t) => Vector.LessThanOrEqual(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.LessThanOrEqual(v, c);
     }
 
     private struct Greater : IVectorTest
     {
-        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.GreaterThan(v, c);
-        public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.GreaterThan(v, c);
+        public static Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t) => Vector.GreaterThan(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.GreaterThan(v, c);
     }
 
     private struct GreaterEqual : IVectorTest
     {
-        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.GreaterThanOrEqual(v, c);
-        public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.GreaterThanOrEqual(v, c);
+        public static Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t) => Vector.GreaterThanOrEqual(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.GreaterThanOrEqual(v, c);
     }
 
     private struct Equal : IVectorTest
     {
-        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => Vector128.Equals(v, c);
-        public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => Vector256.Equals(v, c);
+        public static Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t) => Vector.Equals(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => Vector512.Equals(v, c);
     }
 
     private struct NotEqual : IVectorTest
     {
-        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t) => ~Vector128.Equals(v, c);
-        public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t) => ~Vector256.Equals(v, c);
+        public static Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t) => ~Vector.Equals(v, c);
         public static Vector512<double> Test(Vector512<double> v, Vector512<double> c, ColumnTest t) => ~Vector512.Equals(v, c);
     }
 
     private struct InList : IVectorTest
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<double> Test(Vector128<double> v, Vector128<double> c, ColumnTest t)
+        public static Vector<long> Test(Vector<double> v, Vector<double> c, ColumnTest t)
         {
-            var hit = Vector128<double>.Zero;
-            foreach (var value in t._values!) hit |= Vector128.Equals(v, Vector128.Create(value));
-            return t._negated ? ~hit : hit;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<double> Test(Vector256<double> v, Vector256<double> c, ColumnTest t)
-        {
-            var hit = Vector256<double>.Zero;
-            foreach (var value in t._values!) hit |= Vector256.Equals(v, Vector256.Create(value));
+            var hit = Vector<long>.Zero;
+            foreach (var value in t._values!) hit |= Vector.Equals(v, new Vector<double>(value));
             return t._negated ? ~hit : hit;
         }
 
