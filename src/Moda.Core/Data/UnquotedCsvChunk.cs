@@ -8,7 +8,8 @@ namespace Moda.Data;
 /// <summary>
 /// The narrow fast path for the common survey export: delimited text without quotes, with LF or
 /// CRLF line ends. Separators and line ends are found 32 bytes at a time (16 where 256-bit
-/// vectors are not accelerated, e.g. ARM64; one vector compare each, then the set bits in turn), and only the requested fields are parsed. Anything it does
+/// vectors are not accelerated, e.g. ARM64; one vector compare each, then the set bits in turn),
+/// and only the requested fields are parsed. Anything it does
 /// not handle — a quote, a bare CR, a record with the wrong number of fields, a cell that is
 /// not a number — makes <see cref="TryRead"/> return false, and the caller parses the chunk with
 /// CsvHelper, which reads every case and words every error.

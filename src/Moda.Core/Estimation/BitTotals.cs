@@ -44,8 +44,6 @@ internal static class BitTotals
     private static void AddEight(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, int dimensions, double[] totals, int units)
     {
         var n = rows?.Length ?? unit.Length;
-        var low = Vector256.Create(1L, 2, 4, 8);
-        var high = Vector256.Create(16L, 32, 64, 128);
         var current = -1;
         Vector256<double> a = default, b = default;
         for (var i = 0; i < n; i++)
@@ -58,10 +56,9 @@ internal static class BitTotals
                 current = u;
                 (a, b) = Load(totals, units, dimensions, u);
             }
-            var m = Vector256.Create((long)bits[key[r]]);
-            var v = Vector256.Create(value[r]);
-            a += Vector256.Equals(m & low, low).AsDouble() & v;
-            b += Vector256.Equals(m & high, high).AsDouble() & v;
+            var (low, high) = Lanes(bits[key[r]], value[r]);
+            a += low;
+            b += high;
         }
         if (current >= 0) Store(totals, units, dimensions, current, a, b);
     }
@@ -77,12 +74,9 @@ internal static class BitTotals
         if (row.Length >= 8 && bits < 256 && Vector256.IsHardwareAccelerated)
         {
             ref var at = ref MemoryMarshal.GetReference(row);
-            var m = Vector256.Create((long)bits);
-            var v = Vector256.Create(value);
-            var low = Vector256.Create(1L, 2, 4, 8);
-            var high = Vector256.Create(16L, 32, 64, 128);
-            (Vector256.LoadUnsafe(ref at) + (Vector256.Equals(m & low, low).AsDouble() & v)).StoreUnsafe(ref at);
-            (Vector256.LoadUnsafe(ref at, 4) + (Vector256.Equals(m & high, high).AsDouble() & v)).StoreUnsafe(ref at, 4);
+            var (low, high) = Lanes(bits, value);
+            (Vector256.LoadUnsafe(ref at) + low).StoreUnsafe(ref at);
+            (Vector256.LoadUnsafe(ref at, 4) + high).StoreUnsafe(ref at, 4);
             return;
         }
         for (var m = bits; m != 0; m &= m - 1) row[BitOperations.TrailingZeroCount(m)] += value;
@@ -142,6 +136,18 @@ internal static class BitTotals
                 totals[j * units + u] += values[row + j] * v;
             }
         }
+    }
+
+    // `value` in the lanes of the bits set in the low eight of `bits` (dimensions 0-3, then 4-7),
+    // exact zeros in the others.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Low, Vector256<double> High) Lanes(uint bits, double value)
+    {
+        var m = Vector256.Create((long)bits);
+        var v = Vector256.Create(value);
+        var low = Vector256.Create(1L, 2, 4, 8);
+        var high = Vector256.Create(16L, 32, 64, 128);
+        return (Vector256.Equals(m & low, low).AsDouble() & v, Vector256.Equals(m & high, high).AsDouble() & v);
     }
 
     // A unit's totals of the first `dimensions` dimensions, strided by the unit count, in eight

@@ -20,16 +20,14 @@ public class BitTotalsProperties
         from units in Gen.Choose(1, 12)
         from keys in Gen.Choose(1, 20)
         from n in Gen.Choose(0, 120)
-        from sorted in ArbMap.Default.GeneratorFor<bool>()
-        from unit in Gen.Choose(0, units - 1).ArrayOf(n)
+        from unit in UnitColumn(units, n)
         from key in Gen.Choose(0, keys - 1).ArrayOf(n)
         from value in Gen.Elements(0.0, 0.5, 1.0, 3.25, 139.57, 1e-300, 1e300, double.PositiveInfinity).ArrayOf(n)
         from bits in Gen.Choose(0, (1 << dimensions) - 1).Select(b => (uint)b).ArrayOf(keys)
         from subset in ArbMap.Default.GeneratorFor<bool>()
         from pick in ArbMap.Default.GeneratorFor<bool>().ArrayOf(n)
         from start in Gen.Elements(0.0, 0.0, 2.5, 1e10).ArrayOf(dimensions * units + 9)
-        let order = sorted ? unit.Order().ToArray() : unit
-        select new Case(dimensions, units, order, key, value, bits,
+        select new Case(dimensions, units, unit, key, value, bits,
             subset ? Enumerable.Range(0, n).Where(i => pick[i]).ToArray() : null, start);
 
     [Property(MaxTest = 300)]
@@ -67,12 +65,11 @@ public class BitTotalsProperties
                      from units in Gen.Choose(1, 12)
                      from classes in Gen.Choose(1, 6)
                      from n in Gen.Choose(0, 80)
-                     from sorted in ArbMap.Default.GeneratorFor<bool>()
-                     from unit in Gen.Choose(0, units - 1).ArrayOf(n)
+                     from unit in UnitColumn(units, n)
                      from cls in Gen.Choose(0, classes - 1).ArrayOf(n)
                      from values in Gen.Elements(0.0, 0.5, 2.0, 139.57, 1e300, double.PositiveInfinity).ArrayOf(n * d + 8)
                      from f in Gen.Elements(0.0, 0.0, 1.0, 0.125, 1.0 / 3).ArrayOf(classes * d)
-                     select (d, units, sorted ? unit.Order().ToArray() : unit, cls, values, f)).ToArbitrary(), c =>
+                     select (d, units, unit, cls, values, f)).ToArbitrary(), c =>
         {
             var (d, units, unit, cls, values, f) = c;
             var padded = f.Concat(new double[8]).ToArray();
@@ -85,6 +82,12 @@ public class BitTotalsProperties
             BitTotals.AddProducts(unit, cls, values, padded, d, actual, units);
             return Bits(expected).SequenceEqual(Bits(actual));
         });
+
+    // Each of n rows' unit, sorted (a unit's rows together, as histograms list them) or not.
+    private static Gen<int[]> UnitColumn(int units, int n) =>
+        from unit in Gen.Choose(0, units - 1).ArrayOf(n)
+        from sorted in ArbMap.Default.GeneratorFor<bool>()
+        select sorted ? unit.Order().ToArray() : unit;
 
     private static IEnumerable<long> Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits);
 }
