@@ -15,10 +15,9 @@ public sealed partial class SurveyHistogram
     private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(PatternKeys.MaxKeys, 16);
     private readonly PatternKeys _keys;      // when they fit, every pattern is found by its key in _keyed
     private int[] _keyed = [];               // key → pattern + 1, from KeyTables when first needed
-    private readonly List<int> _keysSet = new(s_patternsHint);  // the keys set in _keyed, in pattern order
 
-    // Partial histograms of one analysis each meet about as many patterns: the pattern and key
-    // lists start at the count the last one given back reached (at most 4096), instead of
+    // Partial histograms of one analysis each meet about as many patterns: the pattern list
+    // starts at the count the last one given back reached (at most 4096), instead of
     // doubling up to it for every chunk. Only a capacity, so a race between threads is harmless.
     private static int s_patternsHint = 16;
 
@@ -71,7 +70,6 @@ public sealed partial class SurveyHistogram
         {
             Patterns.Add(PatternOfKey(key));
             slot = Patterns.Count;
-            _keysSet.Add(key);
         }
         return slot - 1;
     }
@@ -81,10 +79,9 @@ public sealed partial class SurveyHistogram
     {
         s_patternsHint = Math.Clamp(Patterns.Count, 16, 4096);
         if (_keyed.Length == 0) return;
-        foreach (var k in _keysSet) _keyed[k] = 0;
+        foreach (var p in Patterns) _keyed[_keys.Key(p.Group, p.Deprived, p.Observed, p.Monetary)] = 0; // every pattern's key has a slot
         KeyTables.Return(_keyed);
         _keyed = [];
-        _keysSet.Clear();
     }
 
     // The other histogram's patterns numbered as this one's (made here when new, in its order).
