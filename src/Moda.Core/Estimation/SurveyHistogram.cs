@@ -31,7 +31,8 @@ public sealed partial class SurveyHistogram
     private readonly LongIntMap _entryIndex = new(capacity: 8); // grows; asked only for (unit, cell) pairs met again
     private readonly LongIntMap _runs = new(capacity: 512); // (unit, cell) pairs met so far (a chunk of a sorted file: a few hundred)
     private int[] _stratumOfCode = [];              // stratum category code → stratum index + 1
-    private int[] _unitOfPsu = [];                  // PSU category code → unit + 1 (nested ids)
+    private int[] _unitOfPsu = [];                  // PSU category code − _psuBase → unit + 1 (nested ids): a window over the codes met
+    private int _psuBase;
     private readonly Dictionary<(int Stratum, int Psu), int> _unitOfPair = []; // PSU codes reused across strata
     private readonly List<int> _unitStratum = [];
     private readonly List<int> _unitPsu = [];
@@ -513,13 +514,14 @@ public sealed partial class SurveyHistogram
     {
         if (psu >= 0)
         {
-            if (psu >= _unitOfPsu.Length) Array.Resize(ref _unitOfPsu, Math.Max(psu + 1, 2 * _unitOfPsu.Length));
-            var unit = _unitOfPsu[psu] - 1;
+            var at = psu - _psuBase;
+            if ((uint)at >= (uint)_unitOfPsu.Length) at = WidenPsuWindow(psu);
+            var unit = _unitOfPsu[at] - 1;
             if (unit >= 0 && _unitStratum[unit] == stratumIndex) return unit;
             if (unit < 0)
             {
                 unit = NewUnit(stratumIndex, psu);
-                _unitOfPsu[psu] = unit + 1;
+                _unitOfPsu[at] = unit + 1;
                 return unit;
             }
         }
@@ -528,6 +530,30 @@ public sealed partial class SurveyHistogram
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_unitOfPair, (stratumIndex, psu), out var exists);
         if (!exists) slot = NewUnit(stratumIndex, psu);
         return slot;
+    }
+
+    // Widens the window of PSU codes to take `psu` in; returns its index. A chunk of a file sorted
+    // by PSU meets a few hundred consecutive codes, so a partial's window stays that small wherever
+    // in the file its chunk is. (Indexed by the code itself, the array grew to the file's whole
+    // range of codes in every partial: 0.6-1 MB of large-object heap per 65,536-row chunk of the
+    // 10M file, growing with the file, so quadratic in its size.)
+    private int WidenPsuWindow(int psu)
+    {
+        if (_unitOfPsu.Length == 0)
+        {
+            _psuBase = psu;
+            _unitOfPsu = new int[256];
+            return 0;
+        }
+        var low = Math.Min(_psuBase, psu);
+        var high = Math.Max(_psuBase + _unitOfPsu.Length, psu + 1);
+        var size = Math.Max(high - low, 2 * _unitOfPsu.Length);
+        var start = psu < _psuBase ? Math.Max(0, high - size) : low; // room on the side the codes go
+        var window = new int[size];
+        _unitOfPsu.CopyTo(window, _psuBase - start);
+        _unitOfPsu = window;
+        _psuBase = start;
+        return psu - start;
     }
 
     private int NewUnit(int stratumIndex, int psu)

@@ -139,6 +139,56 @@ public class HistogramProperties
         Assert.Equal(1, total.ToEntries().Count);
     }
 
+    // PSU codes spread over up to 3,000 values, met in any order, so that a histogram's window of
+    // codes (WidenPsuWindow) starts anywhere and widens up and down, across batches and merges.
+    private static Arbitrary<(Child[] Children, int[] Sizes)> WidePsuData() =>
+        (from codes in Gen.Choose(1, 3000)
+         from children in (from s in Gen.Elements("1", "2", "3")
+                           from p in Gen.Choose(0, codes - 1)
+                           from dims in Gen.Elements(0.0, 1.0).ArrayOf(8)
+                           select new Child(dims, 1, s, $"p{p}", "x")).ArrayOf()
+         from sizes in Gen.Choose(1, 40).ArrayOf(children.Length + 1)
+         select (children, sizes)).ToArbitrary();
+
+    [Property(MaxTest = 200)]
+    public Property UnitsAreTheStratumPsuPairsInTheOrderFirstMet() =>
+        Prop.ForAll(WidePsuData(), ArbMap.Default.ArbFor<bool>(), (data, merged) =>
+        {
+            var (children, sizes) = data;
+            var plan = AnalysisPlan.Create(Profiles.Default, Columns);
+            var shared = new CategoryDictionary?[plan.Requests.Count];
+            for (var s = 0; s < shared.Length; s++) shared[s] = plan.Requests[s].Kind == ColumnKind.Categorical ? new CategoryDictionary() : null;
+            var psuSlot = plan.Requests.ToList().FindIndex(r => r.Name == "psu");
+            for (var p = 0; p < 3000; p++) shared[psuSlot]!.GetOrAdd($"p{p}"); // code p for "p{p}"
+            var classifier = new ChildClassifier(plan);
+            SurveyHistogram? total = null;
+            for (int at = 0, b = 0; at < children.Length; at += sizes[b++])
+            {
+                var batch = Batch(plan, children.Skip(at).Take(sizes[b]).ToArray(), shared, at);
+                classifier.Classify(batch);
+                if (!merged)
+                {
+                    total ??= new SurveyHistogram(plan, "test.csv");
+                    total.Add(batch, classifier);
+                    continue;
+                }
+                var partial = new SurveyHistogram(plan, "test.csv");
+                partial.Add(batch, classifier);
+                if (total is null) total = partial;
+                else total.Merge(partial);
+            }
+            var expected = children.Select(c => (c.Stratum, c.Psu)).Distinct().ToArray();
+            if (total is null) return expected.Length == 0;
+            var units = Enumerable.Range(0, total.UnitCount)
+                .Select(u => (total.StratumDictionary![total.StratumCodes[total.UnitStratum[u]]], total.ClusterDictionary![total.UnitPsu[u]])).ToArray();
+            var entries = total.ToEntries();
+            var children1 = new long[total.UnitCount];
+            for (var e = 0; e < entries.Count; e++) children1[entries.Unit[e]] += entries.Children[e];
+            total.ReleaseEntries();
+            return units.SequenceEqual(expected) &&
+                   children1.SequenceEqual(expected.Select(pair => (long)children.Count(c => (c.Stratum, c.Psu) == pair)));
+        });
+
     [Fact]
     public void ARunEndsWhereTheStratumChangesUnderTheSamePsuCode()
     {
