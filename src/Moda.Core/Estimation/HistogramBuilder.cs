@@ -26,6 +26,10 @@ public static class HistogramBuilder
             return workers > 1
                 ? Parallel(chunked, plan, rowUnits, workers, progress, cancel)
                 : InOrder(ChunkBatches(chunked, plan), reader.Path, plan, rowUnits, progress, cancel);
+        if (reader is IStreamChunkedTableReader streamed)
+            return workers > 1
+                ? Streamed(streamed, plan, rowUnits, workers, progress, cancel)
+                : InOrder(StreamBatches(streamed, plan), reader.Path, plan, rowUnits, progress, cancel);
 
         return workers > 1
             ? Pipelined(reader, plan, rowUnits, workers, progress, cancel)
@@ -40,10 +44,7 @@ public static class HistogramBuilder
         foreach (var batch in batches)
         {
             cancel.ThrowIfCancellationRequested();
-            classifier.Classify(batch);
-            var partial = new SurveyHistogram(plan, path, rowUnits, Math.Max(batch.Count, 16));
-            partial.Add(batch, classifier);
-            total = Merge(total, partial);
+            total = Merge(total, Fill(batch, classifier, path, plan, rowUnits));
             progress?.Report(total.Rows);
         }
         return total ?? new SurveyHistogram(plan, path, rowUnits);
@@ -61,6 +62,43 @@ public static class HistogramBuilder
         }
     }
 
+    // A stream cut into chunks (a gzipped CSV file) read on one thread chunk by chunk: the same
+    // chunks as on several threads, so the same sums.
+    private static IEnumerable<ColumnBatch> StreamBatches(IStreamChunkedTableReader reader, AnalysisPlan plan)
+    {
+        var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
+        foreach (var chunk in reader.StreamChunks(RowsPerChunk))
+        {
+            using (chunk) reader.ReadChunk(chunk, batch);
+            yield return batch;
+        }
+    }
+
+    // A stream cut into chunks of whole records (a gzipped CSV file): this thread decompresses and
+    // cuts, workers parse, classify and fill partial histograms.
+    private static SurveyHistogram Streamed(IStreamChunkedTableReader reader, AnalysisPlan plan, bool rowUnits, int workers,
+                                            IProgress<long>? progress, CancellationToken cancel)
+    {
+        var batches = new System.Collections.Concurrent.ConcurrentBag<ColumnBatch>();
+        var classifiers = new System.Collections.Concurrent.ConcurrentBag<ChildClassifier>();
+        return OnWorkers(reader.StreamChunks(RowsPerChunk), chunk =>
+        {
+            var batch = batches.TryTake(out var b) ? b : new ColumnBatch(plan.Requests, RowsPerChunk);
+            var classifier = classifiers.TryTake(out var c) ? c : new ChildClassifier(plan);
+            try
+            {
+                reader.ReadChunk(chunk, batch);
+                return Fill(batch, classifier, reader.Path, plan, rowUnits);
+            }
+            finally
+            {
+                chunk.Dispose();
+                classifiers.Add(classifier);
+                batches.Add(batch);
+            }
+        }, reader.Path, plan, rowUnits, workers, progress, cancel);
+    }
+
     // A reader that cannot be split still reads on one thread, but hands copies of its batches
     // (with a snapshot of their dictionaries) to workers that classify them and fill partial
     // histograms; partials are merged in order, so the sums are those of InOrder.
@@ -69,8 +107,35 @@ public static class HistogramBuilder
     {
         using var free = new System.Collections.Concurrent.BlockingCollection<ColumnBatch>();
         for (var i = 0; i < workers + 1; i++) free.Add(new ColumnBatch(plan.Requests, RowsPerChunk));
-        var pending = new Queue<Task<SurveyHistogram>>();
         var classifiers = new System.Collections.Concurrent.ConcurrentBag<ChildClassifier>();
+        var copies = reader.Read(plan.Requests, RowsPerChunk).Select(batch =>
+        {
+            var copy = free.Take(cancel);
+            batch.CopyTo(copy);
+            return copy;
+        });
+        return OnWorkers(copies, copy =>
+        {
+            var classifier = classifiers.TryTake(out var c) ? c : new ChildClassifier(plan);
+            try
+            {
+                return Fill(copy, classifier, reader.Path, plan, rowUnits);
+            }
+            finally
+            {
+                classifiers.Add(classifier);
+                free.Add(copy);
+            }
+        }, reader.Path, plan, rowUnits, workers, progress, cancel);
+    }
+
+    // Each item, made in order on this thread, becomes a partial histogram on the thread pool;
+    // partials are merged in item order here. At most `workers` items wait for a worker or their
+    // merge, which bounds what is held.
+    private static SurveyHistogram OnWorkers<T>(IEnumerable<T> items, Func<T, SurveyHistogram> partial, string path, AnalysisPlan plan,
+                                                bool rowUnits, int workers, IProgress<long>? progress, CancellationToken cancel)
+    {
+        var pending = new Queue<Task<SurveyHistogram>>();
         SurveyHistogram? total = null;
 
         void MergeOldest()
@@ -81,28 +146,11 @@ public static class HistogramBuilder
 
         try
         {
-            foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
+            foreach (var item in items)
             {
                 cancel.ThrowIfCancellationRequested();
                 while (pending.Count > workers) MergeOldest();
-                var copy = free.Take(cancel);
-                batch.CopyTo(copy);
-                pending.Enqueue(Task.Run(() =>
-                {
-                    var classifier = classifiers.TryTake(out var c) ? c : new ChildClassifier(plan);
-                    try
-                    {
-                        classifier.Classify(copy);
-                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(copy.Count, 16));
-                        partial.Add(copy, classifier);
-                        return partial;
-                    }
-                    finally
-                    {
-                        classifiers.Add(classifier);
-                        free.Add(copy);
-                    }
-                }, cancel));
+                pending.Enqueue(Task.Run(() => partial(item), cancel));
             }
             while (pending.Count > 0) MergeOldest();
         }
@@ -110,7 +158,16 @@ public static class HistogramBuilder
         {
             try { Task.WaitAll(pending.ToArray()); } catch (AggregateException) { } // the first error is already on its way out
         }
-        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
+        return total ?? new SurveyHistogram(plan, path, rowUnits);
+    }
+
+    // One batch classified into a new partial histogram.
+    private static SurveyHistogram Fill(ColumnBatch batch, ChildClassifier classifier, string path, AnalysisPlan plan, bool rowUnits)
+    {
+        classifier.Classify(batch);
+        var partial = new SurveyHistogram(plan, path, rowUnits, Math.Max(batch.Count, 16));
+        partial.Add(batch, classifier);
+        return partial;
     }
 
     private static SurveyHistogram Merge(SurveyHistogram? total, SurveyHistogram partial)
@@ -149,10 +206,7 @@ public static class HistogramBuilder
                     if (i < Volatile.Read(ref firstFailed) && !stop.IsCancellationRequested)
                     {
                         reader.ReadChunk(chunks[i], batch);
-                        classifier.Classify(batch);
-                        var partial = new SurveyHistogram(plan, reader.Path, rowUnits, Math.Max(batch.Count, 16));
-                        partial.Add(batch, classifier);
-                        partials[i] = partial;
+                        partials[i] = Fill(batch, classifier, reader.Path, plan, rowUnits);
                     }
                 }
                 catch (Exception e)

@@ -33,16 +33,28 @@ public class UnquotedCsvTests
     [Property(MaxTest = 200)]
     public Property AColumnReadAsBothKindsFillsBothSlots() => ChunkedEqualsSequential(BothKinds);
 
+    // The same file read four ways: CsvHelper's sequential read; chunks cut from the file where
+    // it lies (Chunks, the parallel path); chunks cut from its stream (StreamChunks), plain and
+    // gzipped (the parallel path of .csv.gz), read a few bytes at a time, with or without a
+    // byte-order mark. All give the same rows or the same error, and both cuts the same chunks.
     private static Property ChunkedEqualsSequential(ColumnRequest[] requests) =>
-        Prop.ForAll(Files().ToArbitrary(), Gen.Choose(1, 9).ToArbitrary(), (text, rowsPerChunk) =>
+        Prop.ForAll(Files().ToArbitrary(), Gen.Choose(1, 9).ToArbitrary(),
+            (from bom in Gen.Elements(true, false) from blockBytes in Gen.Choose(1, 64) select (bom, blockBytes)).ToArbitrary(),
+            (text, rowsPerChunk, read) =>
         {
+            var (bom, blockBytes) = read;
             using var dir = new TempDirectory();
-            var path = dir.Write("t.csv", text);
+            var bytes = (bom ? [0xEF, 0xBB, 0xBF] : Array.Empty<byte>()).Concat(Encoding.UTF8.GetBytes(text)).ToArray();
+            var path = dir.WriteBytes("t.csv", bytes);
+            var gz = dir.File("t.csv.gz");
+            using (var zip = new System.IO.Compression.GZipStream(File.Create(gz), System.IO.Compression.CompressionLevel.Fastest))
+                zip.Write(bytes);
             var expected = Outcome(() =>
             {
                 using var r = new CsvTableReader(path);
                 return BatchRows.Of(r.Read(requests, 4));
             });
+            var cuts = new List<string>();
             var actual = Outcome(() =>
             {
                 using var r = new CsvTableReader(path);
@@ -50,12 +62,33 @@ public class UnquotedCsvTests
                 var batch = new ColumnBatch(requests, rowsPerChunk);
                 foreach (var chunk in r.Chunks(rowsPerChunk))
                 {
+                    cuts.Add($"{chunk.Index}:{chunk.Length}:{chunk.FirstLine}:{chunk.FirstRow}");
                     r.ReadChunk(chunk, batch);
                     rows.AddRange(BatchRows.Of([batch]));
                 }
                 return rows;
             });
-            return (expected == actual).Label($"sequential:\n{expected}\nchunked:\n{actual}");
+            string Streamed(string file, List<string> streamedCuts) => Outcome(() =>
+            {
+                using var r = new CsvTableReader(file);
+                var rows = new List<string>();
+                var batch = new ColumnBatch(requests, rowsPerChunk);
+                foreach (var chunk in r.StreamChunks(rowsPerChunk, blockBytes))
+                    using (chunk)
+                    {
+                        streamedCuts.Add($"{chunk.Index}:{chunk.Length}:{chunk.FirstLine}:{chunk.FirstRow}");
+                        r.ReadChunk(chunk, batch);
+                        rows.AddRange(BatchRows.Of([batch]));
+                    }
+                return rows;
+            });
+            List<string> plainCuts = [], gzCuts = [];
+            var streamedPlain = Streamed(path, plainCuts);
+            var streamedGz = Streamed(gz, gzCuts).Replace(gz, path); // errors name the file read
+            return (expected == actual && expected == streamedPlain && expected == streamedGz &&
+                    (actual.StartsWith("error:") || (cuts.SequenceEqual(plainCuts) && cuts.SequenceEqual(gzCuts))))
+                .Label($"sequential:\n{expected}\nchunked:\n{actual}\nstreamed:\n{streamedPlain}\nstreamed gz:\n{streamedGz}\n" +
+                       $"cuts {string.Join(" ", cuts)} / {string.Join(" ", plainCuts)} / {string.Join(" ", gzCuts)}");
         });
 
     [Theory]
