@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Reading speed by file format (issue 6): the 1M-child default-layout file as CSV, Stata .dta,
-# SPSS .sav and Parquet, each analysed by `moda analyze ... --format json`; checks that every twin
-# gives the CSV's JSON exactly (apart from the file name), then times each.
+# Reading speed by file format (issue 6): the 1M-child default-layout file as CSV, gzipped CSV,
+# Stata .dta, SPSS .sav and Parquet, each analysed by `moda analyze ... --format json`; checks
+# that every twin gives the CSV's JSON exactly (apart from the file name), then times each.
 #
 #   benchmarks/formats.sh            # RUNS=5 timed runs per format
 #
-# The twins are written by independent software, cached in benchmarks/data/: .dta by Debian's
-# python3-pandas (to_stata, format 118), .sav by readstat (from the .dta), .parquet by the npm
-# package hyparquet-writer (row groups of 65,536). A format whose tool is missing is skipped.
+# The twins are written by independent software, cached in benchmarks/data/: .csv.gz by gzip -1,
+# .dta by Debian's python3-pandas (to_stata, format 118), .sav by readstat (from the .dta),
+# .parquet by the npm package hyparquet-writer (row groups of 65,536). A format whose tool is
+# missing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -46,11 +47,13 @@ JS
   rm -rf "$tmp"
 fi
 
+[ -s "$DATA/default-1m.csv.gz" ] || gzip -1 -k "$CSV"   # the gzipped twin: decompressed on one thread, parsed on the other
+
 dotnet build src/Moda.Cli -c Release -v quiet -nologo | grep -E ' error ' || true
 MODA=src/Moda.Cli/bin/Release/net10.0/moda
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; $RUNS runs each"
 $MODA analyze "$CSV" --format json --out /tmp/formats-csv.json --quiet
-for ext in csv dta sav parquet; do
+for ext in csv csv.gz dta sav parquet; do
   file=$DATA/default-1m.$ext
   [ -s "$file" ] || { echo "$ext: no twin (tool missing), skipped"; continue; }
   $MODA analyze "$file" --format json --out /tmp/formats-$ext.json --quiet
