@@ -29,6 +29,7 @@ public sealed partial class ProfileEstimator
     private readonly int _units;
     private readonly int[] _stratumOf;       // per unit
     private readonly bool _squares;          // each child its own PSU: variances need Σw² by figure
+    private int[]? _rowStrata;
     private readonly ThreadLocal<UnitTotals> _scratch;
 
     /// <summary>A score class: children of one age group with the same count and weighted score.</summary>
@@ -360,21 +361,7 @@ public sealed partial class ProfileEstimator
         ReadOnlySpan<int> RowsOf(int k) => byMask.AsSpan(start[k], start[k + 1] - start[k]);
         var b = Engine.Base(classes);
 
-        var pairs = new List<PairShare>();
-        var pairRows = new int[byMask.Length];
-        for (var a = 0; a < dims.Length; a++)
-            for (var c = a + 1; c < dims.Length; c++)
-            {
-                var both = (1u << dims[a]) | (1u << dims[c]);
-                var length = 0;
-                for (var k = 0; k < masks.Count; k++)
-                {
-                    if ((masks[k] & both) != both) continue;
-                    RowsOf(k).CopyTo(pairRows.AsSpan(length));
-                    length += start[k + 1] - start[k];
-                }
-                pairs.Add(new PairShare(_plan.DimensionNames[dims[a]], _plan.DimensionNames[dims[c]], Engine.Share(_table, pairRows.AsSpan(0, length), b)));
-            }
+        var pairs = PairShares(rows, dims, b);
         var combinations = new List<CombinationShare>();
         for (var k = 0; k < masks.Count; k++)
         {
@@ -386,6 +373,53 @@ public sealed partial class ProfileEstimator
             combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
                 .ThenBy(c => string.Join("+", c.Dimensions), StringComparer.Ordinal).ToArray());
     }
+
+    // The share of the complete children deprived in each pair of dimensions. Per-unit totals of up
+    // to 32 pairs come from one pass over the rows (BitTotals, a row adding its weight to every
+    // pair its mask holds), where a share per pair read each of its rows again: at 10M children
+    // that was half the estimation's time.
+    private List<PairShare> PairShares(int[]? rows, int[] dims, ShareBase b)
+    {
+        var all = new List<(int A, int C)>();
+        for (var a = 0; a < dims.Length; a++)
+            for (var c = a + 1; c < dims.Length; c++) all.Add((dims[a], dims[c]));
+        var strata = Engine.Design.StratumCount;
+        var most = Math.Min(32, all.Count);
+        var totals = new double[most * _units];
+        var squares = _squares ? new double[most * strata] : [];
+        var bits = new uint[_patterns.Length];
+        var shares = new List<PairShare>(all.Count);
+        for (var first = 0; first < all.Count; first += 32)
+        {
+            var pairs = all.GetRange(first, Math.Min(32, all.Count - first));
+            for (var p = 0; p < bits.Length; p++)
+            {
+                var mask = _complete[p] ? _patterns[p].Deprived : 0;
+                bits[p] = 0;
+                for (var i = 0; i < pairs.Count; i++)
+                    if ((mask >> pairs[i].A & mask >> pairs[i].C & 1) != 0) bits[p] |= 1u << i;
+            }
+            Array.Clear(totals);
+            BitTotals.Add(rows, _table.Unit, _table.Key, _table.Weight, bits, pairs.Count, totals, _units);
+            if (_squares)
+            {
+                Array.Clear(squares);
+                BitTotals.Add(rows, RowStrata, _table.Key, _table.Weight2, bits, pairs.Count, squares, strata);
+            }
+            for (var i = 0; i < pairs.Count; i++)
+                shares.Add(new PairShare(_plan.DimensionNames[pairs[i].A], _plan.DimensionNames[pairs[i].C],
+                    Engine.Share(totals.AsSpan(i * _units, _units), _squares ? squares.AsSpan(i * strata, strata) : default, b)));
+        }
+        return shares;
+    }
+
+    // Each table row's stratum (made when first asked, where each child is its own PSU).
+    private int[] RowStrata => LazyInitializer.EnsureInitialized(ref _rowStrata, () =>
+    {
+        var strata = new int[_table.Length];
+        for (var r = 0; r < strata.Length; r++) strata[r] = _engine.Design.UnitStratum[_table.Unit[r]];
+        return strata;
+    });
 
     private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(Domain d, int[] dims, uint[] deprivedBits, List<Cut> cuts, ClassTotals classes)
     {

@@ -85,17 +85,30 @@ public sealed class RatioEngine
     {
         Array.Clear(_y);
         foreach (var r in rows) _y[t.Unit[r]] += t.Weight[r];
+        if (ChildIsPsu)
+        {
+            Array.Clear(_x); // Σ w² of the rows per stratum (strata are fewer than units)
+            foreach (var r in rows) _x[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
+        }
+        return Share(_y, ChildIsPsu ? _x.AsSpan(0, _q.Length) : default, b);
+    }
+
+    /// <summary>
+    /// The share of the base made up of children whose Σ w per unit is <paramref name="yUnits"/>
+    /// and, where each child is its own PSU, whose Σ w² per stratum is <paramref name="y2Strata"/>.
+    /// </summary>
+    public Estimate Share(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> y2Strata, ShareBase b)
+    {
         var total = b.Total;
-        var ratio = Sum(_y) / total;
+        var ratio = Sum(yUnits) / total;
         if (ChildIsPsu && total > 0)
         {
-            // Σ w²(y − R)² over the base = R² Σ_base w² + Σ_rows w²((1 − R)² − R²).
+            // Σ w²(y − R)² over the base = R² Σ_base w² + Σ_y w²((1 − R)² − R²).
             var scale = 1 / (total * total);
-            for (var h = 0; h < _q.Length; h++) _q[h] = ratio * ratio * b.Squares[h] * scale;
             var d = ((1 - ratio) * (1 - ratio) - ratio * ratio) * scale;
-            foreach (var r in rows) _q[Design.UnitStratum[t.Unit[r]]] += d * t.Weight2[r];
+            for (var h = 0; h < _q.Length; h++) _q[h] = ratio * ratio * b.Squares[h] * scale + d * y2Strata[h];
         }
-        return Finish(ratio, total, _y, b.Units);
+        return Finish(ratio, total, yUnits, b.Units);
     }
 
     /// <summary>A ratio from unit totals computed by the caller (indicator rates): y ⊆ x, both 0/1.</summary>
@@ -238,7 +251,7 @@ public sealed class RatioEngine
         return _replicateScale * ss;
     }
 
-    private static double Sum(double[] values)
+    private static double Sum(ReadOnlySpan<double> values)
     {
         var s = 0.0;
         foreach (var v in values) s += v;

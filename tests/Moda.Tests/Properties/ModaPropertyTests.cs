@@ -211,6 +211,28 @@ public class ModaPropertyTests
         }
     });
 
+    /// <summary>
+    /// A pair's share is the sum of the combinations holding both dimensions, with 2-10 dimensions
+    /// (up to 45 pairs: their per-unit totals come 32 pairs a pass); with two dimensions it is the
+    /// share deprived in exactly 2, standard error included (one ratio, two ways to its totals).
+    /// </summary>
+    [Property(MaxTest = Tests)]
+    public Property PairSharesAreTheirCombinations() => Prop.ForAll(Scenarios.Arb(maxD: 10, weighted: null), s =>
+    {
+        var g = s.Analyze();
+        if (!g.Distribution[0].Share.HasValue) return;
+        Assert.Equal(s.D * (s.D - 1) / 2, g.Overlap.Pairs.Count);
+        foreach (var pair in g.Overlap.Pairs)
+        {
+            var both = g.Overlap.Combinations.Where(c => c.Dimensions.Contains(pair.A) && c.Dimensions.Contains(pair.B)).Sum(c => c.Share.Value);
+            AssertClose(both, pair.Share.Value, $"pair {pair.A}&{pair.B} vs its combinations");
+        }
+        if (s.D != 2) return;
+        var exactly2 = g.Distribution.Single(c => c.Count == 2).Share;
+        AssertClose(exactly2.Value, g.Overlap.Pairs[0].Share.Value, "pair vs exactly 2 of 2");
+        AssertClose(exactly2.Se, g.Overlap.Pairs[0].Share.Se, "pair vs exactly 2 of 2: se");
+    });
+
     private static IEnumerable<int[]> Subsets(int n, int size)
     {
         if (size == 0) { yield return []; yield break; }
