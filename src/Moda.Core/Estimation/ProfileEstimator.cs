@@ -196,19 +196,25 @@ public sealed partial class ProfileEstimator
         IReadOnlyList<IndicatorRate> indicators = [];
         CountShare[] distribution = [];
         CutoffResult[] cutoffs = [];
-        OverlapResult? overlap = null;
         Dictionary<string, IReadOnlyList<BreakdownValue>> breakdowns = [];
         MonetaryResult? monetary = null;
         ContrastResult[] contrasts = [];
-        // Families of figures are independent; each thread estimates with its own engine.
+        // Families of figures are independent; each thread estimates with its own engine. The
+        // overlap table is two of them, the longest first (at 10M children: combinations ~145 ms,
+        // cut-offs ~90, pairs ~55), so that two cores share the work evenly.
+        var shareBase = Engine.Base(classes);
+        List<PairShare> pairs = [];
+        CombinationShare[] combinations = [];
         Parallel.Invoke(
-            () => indicators = IndicatorRates(d, dims, dimensionRates),
-            () => distribution = Distribution(classes, maxD),
+            () => combinations = Combinations(rows, shareBase),
             () => cutoffs = Cutoffs(classes, cuts, dims),
-            () => overlap = Overlap(rows, dims, classes),
+            () => pairs = PairShares(rows, dims, shareBase),
+            () => distribution = Distribution(classes, maxD),
+            () => indicators = IndicatorRates(d, dims, dimensionRates),
             () => breakdowns = Breakdowns(d, dims, deprivedBits, cuts, classes),
             () => monetary = _plan.Monetary is null ? null : Monetary(rows, d, cuts, maxD),
             () => contrasts = _plan.Spec.Contrasts.Select(c => Contrast(d, c, cuts)).ToArray());
+        var overlap = new OverlapResult(pairs, combinations);
 
         return new GroupResult
         {
@@ -221,7 +227,7 @@ public sealed partial class ProfileEstimator
             Indicators = indicators,
             Distribution = distribution,
             Cutoffs = cutoffs,
-            Overlap = overlap!,
+            Overlap = overlap,
             Breakdowns = breakdowns,
             Monetary = monetary,
             Contrasts = contrasts,
@@ -326,7 +332,9 @@ public sealed partial class ProfileEstimator
         return rates;
     }
 
-    private OverlapResult Overlap(int[]? rows, int[] dims, ClassTotals classes)
+    // The share of the complete children deprived in exactly each combination of dimensions
+    // (every one met), largest first.
+    private CombinationShare[] Combinations(int[]? rows, ShareBase b)
     {
         // Complete children's deprivation masks, numbered in pattern order.
         var maskIndex = new Dictionary<uint, int>();
@@ -359,9 +367,7 @@ public sealed partial class ProfileEstimator
             if (map[_table.Key[r]] is var k and >= 0) byMask[next[k]++] = r;
         }
         ReadOnlySpan<int> RowsOf(int k) => byMask.AsSpan(start[k], start[k + 1] - start[k]);
-        var b = Engine.Base(classes);
 
-        var pairs = PairShares(rows, dims, b);
         var combinations = new List<CombinationShare>();
         for (var k = 0; k < masks.Count; k++)
         {
@@ -369,9 +375,8 @@ public sealed partial class ProfileEstimator
             combinations.Add(new CombinationShare(Bits(masks[k]).Select(j => _plan.DimensionNames[j]).ToArray(),
                 Engine.Share(_table, RowsOf(k), b)));
         }
-        return new OverlapResult(pairs,
-            combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
-                .ThenBy(c => string.Join("+", c.Dimensions), StringComparer.Ordinal).ToArray());
+        return combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
+            .ThenBy(c => string.Join("+", c.Dimensions), StringComparer.Ordinal).ToArray();
     }
 
     // The share of the complete children deprived in each pair of dimensions. Per-unit totals of up
