@@ -29,7 +29,6 @@ public sealed partial class ProfileEstimator
     private readonly int _units;
     private readonly int[] _stratumOf;       // per unit
     private readonly bool _squares;          // each child its own PSU: variances need Σw² by figure
-    private int[]? _rowStrata;
     private readonly ThreadLocal<UnitTotals> _scratch;
 
     /// <summary>A score class: children of one age group with the same count and weighted score.</summary>
@@ -388,10 +387,9 @@ public sealed partial class ProfileEstimator
         var all = new List<(int A, int C)>();
         for (var a = 0; a < dims.Length; a++)
             for (var c = a + 1; c < dims.Length; c++) all.Add((dims[a], dims[c]));
-        var strata = Engine.Design.StratumCount;
         var most = Math.Min(32, all.Count);
         var totals = new double[most * _units];
-        var squares = _squares ? new double[most * strata] : [];
+        var squares = _squares ? new double[most * _units] : [];
         var bits = new uint[_patterns.Length];
         var shares = new List<PairShare>(all.Count);
         for (var first = 0; first < all.Count; first += 32)
@@ -409,22 +407,14 @@ public sealed partial class ProfileEstimator
             if (_squares)
             {
                 Array.Clear(squares);
-                BitTotals.Add(rows, RowStrata, _table.Key, _table.Weight2, bits, pairs.Count, squares, strata);
+                BitTotals.Add(rows, _table.Unit, _table.Key, _table.Weight2, bits, pairs.Count, squares, _units);
             }
             for (var i = 0; i < pairs.Count; i++)
                 shares.Add(new PairShare(_plan.DimensionNames[pairs[i].A], _plan.DimensionNames[pairs[i].C],
-                    Engine.Share(totals.AsSpan(i * _units, _units), _squares ? squares.AsSpan(i * strata, strata) : default, b)));
+                    Engine.Share(totals.AsSpan(i * _units, _units), _squares ? squares.AsSpan(i * _units, _units) : default, b)));
         }
         return shares;
     }
-
-    // Each table row's stratum (made when first asked, where each child is its own PSU).
-    private int[] RowStrata => LazyInitializer.EnsureInitialized(ref _rowStrata, () =>
-    {
-        var strata = new int[_table.Length];
-        for (var r = 0; r < strata.Length; r++) strata[r] = _engine.Design.UnitStratum[_table.Unit[r]];
-        return strata;
-    });
 
     private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(Domain d, int[] dims, uint[] deprivedBits, List<Cut> cuts, ClassTotals classes)
     {

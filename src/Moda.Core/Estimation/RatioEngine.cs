@@ -87,17 +87,18 @@ public sealed class RatioEngine
         foreach (var r in rows) _y[t.Unit[r]] += t.Weight[r];
         if (ChildIsPsu)
         {
-            Array.Clear(_x); // Σ w² of the rows per stratum (strata are fewer than units)
-            foreach (var r in rows) _x[Design.UnitStratum[t.Unit[r]]] += t.Weight2[r];
+            Array.Clear(_x); // here the rows' Σ w² per unit
+            foreach (var r in rows) _x[t.Unit[r]] += t.Weight2[r];
         }
-        return Share(_y, ChildIsPsu ? _x.AsSpan(0, _q.Length) : default, b);
+        return Share(_y, _x, b);
     }
 
     /// <summary>
     /// The share of the base made up of children whose Σ w per unit is <paramref name="yUnits"/>
-    /// and, where each child is its own PSU, whose Σ w² per stratum is <paramref name="y2Strata"/>.
+    /// and, where each child is its own PSU, whose Σ w² per unit is <paramref name="y2Units"/>
+    /// (not read otherwise).
     /// </summary>
-    public Estimate Share(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> y2Strata, ShareBase b)
+    public Estimate Share(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> y2Units, ShareBase b)
     {
         var total = b.Total;
         var ratio = Sum(yUnits) / total;
@@ -105,8 +106,9 @@ public sealed class RatioEngine
         {
             // Σ w²(y − R)² over the base = R² Σ_base w² + Σ_y w²((1 − R)² − R²).
             var scale = 1 / (total * total);
+            for (var h = 0; h < _q.Length; h++) _q[h] = ratio * ratio * b.Squares[h] * scale;
             var d = ((1 - ratio) * (1 - ratio) - ratio * ratio) * scale;
-            for (var h = 0; h < _q.Length; h++) _q[h] = ratio * ratio * b.Squares[h] * scale + d * y2Strata[h];
+            for (var u = 0; u < y2Units.Length; u++) _q[Design.UnitStratum[u]] += d * y2Units[u];
         }
         return Finish(ratio, total, yUnits, b.Units);
     }
