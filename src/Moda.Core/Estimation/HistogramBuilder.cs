@@ -25,11 +25,12 @@ public static class HistogramBuilder
         if (reader is IChunkedTableReader { CanReadChunks: true } chunked)
             return workers > 1
                 ? Parallel(chunked, plan, rowUnits, workers, progress, cancel)
-                : InOrder(ChunkBatches(chunked, plan), reader.Path, plan, rowUnits, progress, cancel);
+                : InOrder(ChunkBatches(chunked.Chunks(RowsPerChunk), chunked.ReadChunk, plan), reader.Path, plan, rowUnits, progress, cancel);
         if (reader is IStreamChunkedTableReader streamed)
             return workers > 1
                 ? Streamed(streamed, plan, rowUnits, workers, progress, cancel)
-                : InOrder(StreamBatches(streamed, plan), reader.Path, plan, rowUnits, progress, cancel);
+                : InOrder(ChunkBatches<StreamChunk>(streamed.StreamChunks(RowsPerChunk), (c, b) => { using (c) streamed.ReadChunk(c, b); }, plan),
+                    reader.Path, plan, rowUnits, progress, cancel);
 
         return workers > 1
             ? Pipelined(reader, plan, rowUnits, workers, progress, cancel)
@@ -50,26 +51,15 @@ public static class HistogramBuilder
         return total ?? new SurveyHistogram(plan, path, rowUnits);
     }
 
-    // A splittable file read on one thread chunk by chunk: the parallel path's reading code (the
-    // unquoted-CSV fast path included) and chunks, so the same sums.
-    private static IEnumerable<ColumnBatch> ChunkBatches(IChunkedTableReader reader, AnalysisPlan plan)
+    // A file cut into chunks (where it lies, or as its stream goes by) read on one thread chunk by
+    // chunk: the parallel paths' reading code (the unquoted-CSV fast path included) and chunks, so
+    // the same sums.
+    private static IEnumerable<ColumnBatch> ChunkBatches<T>(IEnumerable<T> chunks, Action<T, ColumnBatch> read, AnalysisPlan plan)
     {
         var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
-        foreach (var chunk in reader.Chunks(RowsPerChunk))
+        foreach (var chunk in chunks)
         {
-            reader.ReadChunk(chunk, batch);
-            yield return batch;
-        }
-    }
-
-    // A stream cut into chunks (a gzipped CSV file) read on one thread chunk by chunk: the same
-    // chunks as on several threads, so the same sums.
-    private static IEnumerable<ColumnBatch> StreamBatches(IStreamChunkedTableReader reader, AnalysisPlan plan)
-    {
-        var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
-        foreach (var chunk in reader.StreamChunks(RowsPerChunk))
-        {
-            using (chunk) reader.ReadChunk(chunk, batch);
+            read(chunk, batch);
             yield return batch;
         }
     }
