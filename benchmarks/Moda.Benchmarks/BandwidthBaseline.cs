@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Moda.Data;
@@ -35,6 +36,8 @@ public class BandwidthBaseline
     private ChildClassifier[] _workers = [];
     private SurveyHistogram?[] _partials = [];
     private ManualResetEventSlim[] _ready = [];
+    private MinimalKernel[] _floors = [];
+    private double[][][] _dimensions = [];       // per batch: the eight dimension columns, for the floor
 
     /// <summary>Children (rows) per operation.</summary>
     [ParamsSource(typeof(BenchData), nameof(BenchData.Sizes))]
@@ -56,6 +59,10 @@ public class BandwidthBaseline
         _workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new ChildClassifier(_plan)).ToArray();
         _partials = new SurveyHistogram?[_batches.Length];
         _ready = _batches.Select(_ => new ManualResetEventSlim()).ToArray();
+        var dims = _plan.DimensionNames.Select(d => _plan.SlotOf(d, ColumnKind.Numeric)).ToArray();
+        _dimensions = _batches.Select(b => dims.Select(s => b.Numbers[s]!).ToArray()).ToArray();
+        _floors = _workers.Select(_ => new MinimalKernel()).ToArray();
+        if (Vector512.IsHardwareAccelerated) MinimalKernel.Check(_plan, _batches, _path);
     }
 
     /// <summary>Disposes the readiness events.</summary>
@@ -90,6 +97,43 @@ public class BandwidthBaseline
         }
         total!.ReleaseEntries();
         return total.Rows;
+    }
+
+    /// <summary>
+    /// The floor (<see cref="MinimalKernel"/>): the same statistic for the default plan alone, with
+    /// nothing checked or merged. Its entries are cleared per batch, as a partial's are handed on.
+    /// </summary>
+    [Benchmark, BenchmarkCategory("1 thread"), ColumnBytesPerRow(80)]
+    public long Floor()
+    {
+        long entries = 0;
+        var floor = _floors[0];
+        for (var b = 0; b < _batches.Length; b++)
+        {
+            floor.Clear();
+            floor.Add(_dimensions[b], _batches[b].Numbers[_plan.WeightSlot]!, _batches[b].Codes[_plan.StratumSlot]!, _batches[b].Codes[_plan.ClusterSlot]!, _batches[b].Count);
+            entries += floor.Entries.Count;
+        }
+        return entries;
+    }
+
+    /// <summary>The floor on every core.</summary>
+    [Benchmark, BenchmarkCategory("all cores"), ColumnBytesPerRow(80)]
+    public long FloorParallel()
+    {
+        var next = -1;
+        long entries = 0;
+        Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, w =>
+        {
+            var floor = _floors[w];
+            for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;)
+            {
+                floor.Clear();
+                floor.Add(_dimensions[b], _batches[b].Numbers[_plan.WeightSlot]!, _batches[b].Codes[_plan.StratumSlot]!, _batches[b].Codes[_plan.ClusterSlot]!, _batches[b].Count);
+                Interlocked.Add(ref entries, floor.Entries.Count);
+            }
+        });
+        return entries;
     }
 
     /// <summary>The baseline on every core.</summary>
