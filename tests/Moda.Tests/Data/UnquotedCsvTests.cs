@@ -91,6 +91,36 @@ public class UnquotedCsvTests
                        $"cuts {string.Join(" ", cuts)} / {string.Join(" ", plainCuts)} / {string.Join(" ", gzCuts)}");
         });
 
+    // The fast path scans a block of rows, then parses the block's other cells (numbers that are
+    // not lone digits, categories): whatever the block, a file it takes gives CsvHelper's rows,
+    // and its categories the codes of a row-by-row read (first met, first coded).
+    [Property(MaxTest = 300)]
+    public Property BlocksOfAnySizeGiveCsvHelpersRows() =>
+        Prop.ForAll(Files().ToArbitrary(), Gen.Choose(1, 5).ToArbitrary(), Gen.Elements(Requests, BothKinds).ToArbitrary(), (text, blockRows, requests) =>
+        {
+            using var dir = new TempDirectory();
+            var path = dir.WriteBytes("t.csv", Encoding.UTF8.GetBytes(text));
+            var expected = Outcome(() =>
+            {
+                using var r = new CsvTableReader(path);
+                return Coded(r.Read(requests, 64));
+            });
+            var records = Encoding.UTF8.GetBytes(text[(text.IndexOf('\n') + 1)..]);
+            var parser = new CsvRowParser(path, 4, requests, requests.Select(c => c.Name switch { "id" => 0, "flag" => 1, _ => 2 }).ToArray());
+            var batch = new ColumnBatch(requests, 64);
+            var taken = UnquotedCsvChunk.TryRead(records, (byte)',', parser, batch, parser.Encoders(batch), 2, blockRows);
+            var actual = taken ? string.Join("\n", Coded([batch])) : "";
+            // It takes every file without quotes that CsvHelper reads, and none that CsvHelper rejects.
+            var simple = !text.Contains('"') && !expected.StartsWith("error:", StringComparison.Ordinal);
+            return (taken == simple && (!taken || actual == expected))
+                .Label($"taken {taken}, block {blockRows}\nCsvHelper:\n{expected}\nfast path:\n{actual}");
+        });
+
+    // BatchRows with each category's code beside its value.
+    private static List<string> Coded(IEnumerable<ColumnBatch> batches) =>
+        batches.SelectMany(b => BatchRows.Of([b]).Select((row, r) =>
+            row + "#" + string.Join(",", b.Requests.Select((_, s) => b.Codes[s] is { } codes ? codes[r] : -9)))).ToList();
+
     [Theory]
     [InlineData("1,0,Yunxi\n2,1,Tongshan\n", true)]
     [InlineData("1,0,Yunxi\r\n2,1,Tongshan\r\n", true)]
