@@ -107,6 +107,7 @@ internal sealed class CsvRowParser
         $"'{Encoding.UTF8.GetString(span)}' is not a number (a rule or the design reads this column as numeric; list the code in missingValues if it means missing)",
         line, _columns[slot].Name);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
     {
         var start = 0;

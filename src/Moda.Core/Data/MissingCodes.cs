@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Moda.Data;
@@ -33,10 +34,11 @@ internal sealed class MissingCodes
     public bool HasNumericCodes => _numbers.Length > 0;
 
     /// <summary>True for an empty cell or a cell equal to one of the codes.</summary>
-    public bool IsMissingText(ReadOnlySpan<byte> cell)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsMissingText(ReadOnlySpan<byte> cell) => cell.IsEmpty || (_firstBytes[cell[0]] && IsTextCode(cell));
+
+    private bool IsTextCode(ReadOnlySpan<byte> cell)
     {
-        if (cell.IsEmpty) return true;
-        if (!_firstBytes[cell[0]]) return false;
         foreach (var t in _texts)
             if (cell.SequenceEqual(t)) return true;
         return false;

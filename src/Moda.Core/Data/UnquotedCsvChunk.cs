@@ -42,8 +42,8 @@ internal static class UnquotedCsvChunk
         // deprivation file) and notes where every other requested cell lies (a slot at most once
         // a row); then those cells are parsed in the order noted, so each column's categories are
         // coded in order of first appearance, as a row-by-row parse codes them. The scan makes no
-        // calls, so fewer of its locals are kept on the stack (1M rows on one thread: 102 → 92
-        // ms), and a block's notes stay in cache.
+        // calls, so fewer of its locals are kept on the stack, and a block's notes stay in cache
+        // (1M rows on one thread: 102 → 92 ms; with digits stored by field, below, 82 ms).
         var notes = ArrayPool<int>.Shared.Rent(blockRows * Math.Max(1, batch.Requests.Count) * 4);
         try
         {
@@ -83,8 +83,10 @@ internal static class UnquotedCsvChunk
     {
         var slotOfField = parser.SlotOfField;
         var nextSlot = parser.NextSlotOfField;
-        var digitSlots = parser.DigitSlots;
-        var numbers = batch.Numbers;
+        // Per field: the column a lone digit goes to when the field fills one slot that takes them.
+        var digits = new double[]?[slotOfField.Length];
+        for (var f = 0; f < digits.Length; f++)
+            if (slotOfField[f] is var s and >= 0 && nextSlot[s] < 0 && parser.DigitSlots[s]) digits[f] = batch.Numbers[s];
         var lines = batch.Lines;
         var capacity = batch.Capacity;
         var lastField = parser.FieldCount - 1;
@@ -130,7 +132,7 @@ internal static class UnquotedCsvChunk
                 var p = i + bit;
                 if (((lineEnds >> bit) & 1) == 0)
                 {
-                    if (field >= lastField || !Take(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, nextSlot, numbers, notes, ref noted))
+                    if (field >= lastField || !Take(text, fieldStart, p, field, row, capacity, digits, slotOfField, nextSlot, notes, ref noted))
                         return -1;
                     field++;
                 }
@@ -138,7 +140,7 @@ internal static class UnquotedCsvChunk
                 {
                     if (field != 0 || !IsBlank(text[fieldStart..p]))   // an empty line is skipped, as CsvHelper does
                     {
-                        if (field != lastField || !Take(text, fieldStart, p, slotOfField[field], row, capacity, digitSlots, nextSlot, numbers, notes, ref noted))
+                        if (field != lastField || !Take(text, fieldStart, p, field, row, capacity, digits, slotOfField, nextSlot, notes, ref noted))
                             return -1;
                         lines[row++] = line;
                     }
@@ -158,7 +160,7 @@ internal static class UnquotedCsvChunk
         // A last record without its line end.
         if (fieldStart < text.Length || field > 0)
         {
-            if (field != lastField || !Take(text, fieldStart, text.Length, slotOfField[field], row, capacity, digitSlots, nextSlot, numbers, notes, ref noted))
+            if (field != lastField || !Take(text, fieldStart, text.Length, field, row, capacity, digits, slotOfField, nextSlot, notes, ref noted))
                 return -1;
             lines[row++] = line;
         }
@@ -166,27 +168,27 @@ internal static class UnquotedCsvChunk
         return noted;
     }
 
-    // The cell text[from..to] in row `row` of each of its slots (none: -1; more than one when its
-    // column is read as two kinds): a lone digit stored, anything else noted; false when the
-    // batch is full.
+    // The cell text[from..to] of field `field` in row `row`: a lone digit stored where the field
+    // has a digit column, else noted for each of its slots (none: -1; more than one when its
+    // column is read as two kinds); false when the batch is full.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Take(ReadOnlySpan<byte> text, int from, int to, int slot, int row, int capacity, bool[] digitSlots,
-                             int[] nextSlot, double[]?[] numbers, int[] notes, ref int noted)
+    private static bool Take(ReadOnlySpan<byte> text, int from, int to, int field, int row, int capacity, double[]?[] digits,
+                             int[] slotOfField, int[] nextSlot, int[] notes, ref int noted)
     {
         if (row >= capacity) return false;
-        for (; slot >= 0; slot = nextSlot[slot])
+        // Most cells of a deprivation file: a lone 0/1 digit in a plain numeric column.
+        if (digits[field] is { } column && to - from == 1 && (uint)(text[from] - '0') <= 9)
         {
-            // Most cells of a deprivation file: a lone 0/1 digit in a plain numeric column.
-            if (to - from == 1 && digitSlots[slot] && (uint)(text[from] - '0') <= 9)
-                numbers[slot]![row] = text[from] - '0';
-            else
-            {
-                notes[noted] = slot;
-                notes[noted + 1] = row;
-                notes[noted + 2] = from;
-                notes[noted + 3] = to - from;
-                noted += 4;
-            }
+            column[row] = text[from] - '0';
+            return true;
+        }
+        for (var slot = slotOfField[field]; slot >= 0; slot = nextSlot[slot])
+        {
+            notes[noted] = slot;
+            notes[noted + 1] = row;
+            notes[noted + 2] = from;
+            notes[noted + 3] = to - from;
+            noted += 4;
         }
         return true;
     }

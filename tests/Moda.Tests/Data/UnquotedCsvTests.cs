@@ -24,6 +24,10 @@ public class UnquotedCsvTests
     // A column read both as a number and as a category (a breakdown by a numeric column, --by age).
     private static readonly ColumnRequest[] BothKinds = [.. Requests, new("flag", ColumnKind.Categorical, ["", "NA"])];
 
+    // The same, of a column with no numeric missing code, whose lone digits the fast path stores at once.
+    private static readonly ColumnRequest[] BothKindsOfDigits =
+        [Requests[0], new("flag", ColumnKind.Numeric, ["", "NA"]), Requests[2], new("flag", ColumnKind.Categorical, ["", "NA"])];
+
     private static readonly string[] NumberCells = ["0", "1", "1", "0", "7", " 1 ", "12.5", "-3", "", "NA", "99", "99.0", "1e3", "0.001"];
     private static readonly string[] TextCells = ["Tongshan", "Yunxi", "Yunxi", "湖北", " Hefeng ", "", "NA", "a b"];
 
@@ -32,6 +36,9 @@ public class UnquotedCsvTests
 
     [Property(MaxTest = 200)]
     public Property AColumnReadAsBothKindsFillsBothSlots() => ChunkedEqualsSequential(BothKinds);
+
+    [Property(MaxTest = 200)]
+    public Property AColumnOfDigitsReadAsBothKindsFillsBothSlots() => ChunkedEqualsSequential(BothKindsOfDigits);
 
     // The same file read four ways: CsvHelper's sequential read; chunks cut from the file where
     // it lies (Chunks, the parallel path); chunks cut from its stream (StreamChunks), plain and
@@ -96,7 +103,7 @@ public class UnquotedCsvTests
     // and its categories the codes of a row-by-row read (first met, first coded).
     [Property(MaxTest = 300)]
     public Property BlocksOfAnySizeGiveCsvHelpersRows() =>
-        Prop.ForAll(Files().ToArbitrary(), Gen.Choose(1, 5).ToArbitrary(), Gen.Elements(Requests, BothKinds).ToArbitrary(), (text, blockRows, requests) =>
+        Prop.ForAll(Files().ToArbitrary(), Gen.Choose(1, 5).ToArbitrary(), Gen.Elements(Requests, BothKinds, BothKindsOfDigits).ToArbitrary(), (text, blockRows, requests) =>
         {
             using var dir = new TempDirectory();
             var path = dir.WriteBytes("t.csv", Encoding.UTF8.GetBytes(text));
