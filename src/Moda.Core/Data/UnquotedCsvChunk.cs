@@ -44,13 +44,19 @@ internal static class UnquotedCsvChunk
         // coded in order of first appearance, as a row-by-row parse codes them. The scan makes no
         // calls, so fewer of its locals are kept on the stack, and a block's notes stay in cache
         // (1M rows on one thread: 102 → 92 ms; with digits stored by field, below, 82 ms).
+        var slotOfField = parser.SlotOfField;
+        var nextSlot = parser.NextSlotOfField;
+        // Per field: the column a lone digit goes to when the field fills one slot that takes them.
+        var digits = new double[]?[slotOfField.Length];
+        for (var f = 0; f < digits.Length; f++)
+            if (slotOfField[f] is var s and >= 0 && nextSlot[s] < 0 && parser.DigitSlots[s]) digits[f] = batch.Numbers[s];
         var notes = ArrayPool<int>.Shared.Rent(blockRows * Math.Max(1, batch.Requests.Count) * 4);
         try
         {
             var scan = new ScanState { Line = firstLine, Row = batch.Count };
             while (!scan.Done)
             {
-                var noted = Scan(text, separator, parser, batch, blockRows, ref scan, notes);
+                var noted = Scan(text, separator, parser, batch, digits, blockRows, ref scan, notes);
                 if (noted < 0 || !ParseNoted(text, parser, batch, encoders, notes, noted)) return false;
             }
             batch.Count = scan.Row;
@@ -79,14 +85,11 @@ internal static class UnquotedCsvChunk
     // Scans whole records from state.Position until `blockRows` more rows are read or the text
     // ends: lone digits are stored, other requested cells noted as (slot, row, start, length).
     // Returns the ints noted, or -1 when the fast path cannot read the text.
-    private static int Scan(ReadOnlySpan<byte> text, byte separator, CsvRowParser parser, ColumnBatch batch, int blockRows, ref ScanState state, int[] notes)
+    private static int Scan(ReadOnlySpan<byte> text, byte separator, CsvRowParser parser, ColumnBatch batch, double[]?[] digits, int blockRows,
+                            ref ScanState state, int[] notes)
     {
         var slotOfField = parser.SlotOfField;
         var nextSlot = parser.NextSlotOfField;
-        // Per field: the column a lone digit goes to when the field fills one slot that takes them.
-        var digits = new double[]?[slotOfField.Length];
-        for (var f = 0; f < digits.Length; f++)
-            if (slotOfField[f] is var s and >= 0 && nextSlot[s] < 0 && parser.DigitSlots[s]) digits[f] = batch.Numbers[s];
         var lines = batch.Lines;
         var capacity = batch.Capacity;
         var lastField = parser.FieldCount - 1;
