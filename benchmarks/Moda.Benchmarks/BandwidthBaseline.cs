@@ -101,19 +101,13 @@ public class BandwidthBaseline
 
     /// <summary>
     /// The floor (<see cref="MinimalKernel"/>): the same statistic for the default plan alone, with
-    /// nothing checked or merged. Its entries are cleared per batch, as a partial's are handed on.
+    /// nothing checked or merged.
     /// </summary>
     [Benchmark, BenchmarkCategory("1 thread"), ColumnBytesPerRow(80)]
     public long Floor()
     {
         long entries = 0;
-        var floor = _floors[0];
-        for (var b = 0; b < _batches.Length; b++)
-        {
-            floor.Clear();
-            floor.Add(_dimensions[b], _batches[b].Numbers[_plan.WeightSlot]!, _batches[b].Codes[_plan.StratumSlot]!, _batches[b].Codes[_plan.ClusterSlot]!, _batches[b].Count);
-            entries += floor.Entries.Count;
-        }
+        for (var b = 0; b < _batches.Length; b++) entries += FloorOf(_floors[0], b);
         return entries;
     }
 
@@ -125,15 +119,18 @@ public class BandwidthBaseline
         long entries = 0;
         Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, w =>
         {
-            var floor = _floors[w];
-            for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;)
-            {
-                floor.Clear();
-                floor.Add(_dimensions[b], _batches[b].Numbers[_plan.WeightSlot]!, _batches[b].Codes[_plan.StratumSlot]!, _batches[b].Codes[_plan.ClusterSlot]!, _batches[b].Count);
-                Interlocked.Add(ref entries, floor.Entries.Count);
-            }
+            for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;) Interlocked.Add(ref entries, FloorOf(_floors[w], b));
         });
         return entries;
+    }
+
+    // Batch b through the floor; its entries are cleared first, as a partial's are handed on.
+    private int FloorOf(MinimalKernel floor, int b)
+    {
+        var batch = _batches[b];
+        floor.Clear();
+        floor.Add(_dimensions[b], batch.Numbers[_plan.WeightSlot]!, batch.Codes[_plan.StratumSlot]!, batch.Codes[_plan.ClusterSlot]!, batch.Count);
+        return floor.Entries.Count;
     }
 
     /// <summary>The baseline on every core.</summary>

@@ -99,7 +99,8 @@ public sealed partial class SurveyHistogram
         return all;
     }
 
-    private static int Copy(HistogramEntries from, Segment? map, HistogramEntries to, int at)
+    // The entries of `from` (renumbered by a merged segment's maps) into `to` from entry `at` on.
+    private static void Copy(HistogramEntries from, Segment? map, HistogramEntries to, int at)
     {
         var n = map?.Count ?? from.Count;
         if (map is null)
@@ -118,7 +119,6 @@ public sealed partial class SurveyHistogram
         if (from.HasSquares) from.Weight2.AsSpan(0, n).CopyTo(to.Weight2.AsSpan(at));
         else to.Weight2.AsSpan(at, n).Fill(double.NaN);
         from.Children.AsSpan(0, n).CopyTo(to.Children.AsSpan(at));
-        return at + n;
     }
 
     // to[e] = map[from[e]].
