@@ -278,7 +278,7 @@ public sealed partial class SurveyHistogram
         ClusterDictionary ??= other.ClusterDictionary;
         if (GroupByDictionaries.Length == 0) GroupByDictionaries = other.GroupByDictionaries;
         int Recode(CategoryDictionary? mine, CategoryDictionary? theirs, int code) =>
-            code < 0 || ReferenceEquals(mine, theirs) ? code : mine!.GetOrAdd(theirs![code]);
+            code < 0 || ReferenceEquals(mine, theirs) ? code : mine!.GetOrAdd(theirs!, code);
 
         var strata = new int[other.StratumCount];
         for (var h = 0; h < strata.Length; h++)

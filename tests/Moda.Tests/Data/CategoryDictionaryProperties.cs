@@ -1,0 +1,83 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Moda.Data;
+
+namespace Moda.Tests.Data;
+
+/// <summary>
+/// The byte-paged category dictionary behaves as a list of distinct strings in order of first
+/// appearance with a string-keyed index: the same codes whether values come as UTF-16 or UTF-8,
+/// every value read back as added, across page boundaries and table growth.
+/// </summary>
+public class CategoryDictionaryProperties
+{
+    private static readonly string[] Alphabet = ["", "a", "b", "ab", "Yunxi", "湖北", "é", "1", "01", "1.0", " ", "NA", "😀", "a\0b"];
+
+    private static Gen<string> Value() =>
+        Gen.OneOf(Gen.Elements(Alphabet), Gen.Choose(0, 5000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Gen.ArrayOf(Gen.Elements(Alphabet)).Select(parts => string.Concat(parts)));
+
+    [Property(MaxTest = 300)]
+    public Property CodesAreFirstAppearancesAndValuesReadBack() =>
+        Prop.ForAll(Gen.ListOf(Value()).ToArbitrary(), Gen.Choose(0, 1).ToArbitrary(), (values, asBytes) =>
+        {
+            var dict = new CategoryDictionary();
+            var reference = new List<string>();
+            foreach (var v in values)
+            {
+                var code = asBytes == 1 ? dict.GetOrAdd(Encoding.UTF8.GetBytes(v)) : dict.GetOrAdd(v.AsSpan());
+                var expected = reference.IndexOf(v);
+                if (expected < 0)
+                {
+                    expected = reference.Count;
+                    reference.Add(v);
+                }
+                if (code != expected) return false.Label($"'{v}' got code {code}, expected {expected}");
+            }
+            var snapshot = dict.Snapshot();
+            return (dict.Count == reference.Count && dict.Values.SequenceEqual(reference) && snapshot.Values.SequenceEqual(reference)
+                    && reference.Select((v, i) => dict.Find(v) == i && snapshot.Find(v) == i && dict.Utf8(i).SequenceEqual(Encoding.UTF8.GetBytes(v))).All(x => x)
+                    && dict.Find("never added \u2603") == -1)
+                .Label($"values {string.Join("|", dict.Values)}");
+        });
+
+    [Fact]
+    public void ValuesOfEveryLengthSurvivePagesAndGrowth()
+    {
+        var dict = new CategoryDictionary();
+        var values = new List<string> { "" };
+        values.AddRange(Enumerable.Range(0, 200_000).Select(i => $"id-{i}"));
+        values.Add(new string('x', (1 << 20) - 1));
+        values.Add(new string('y', 1 << 20));
+        values.Add(new string('z', (1 << 20) + 1));
+        values.Add("after the long ones");
+        values.Add(new string('w', 300));
+        for (var i = 0; i < values.Count; i++) Assert.Equal(i, dict.GetOrAdd(values[i].AsSpan())); // all distinct
+        Assert.Equal(values.Count, dict.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            Assert.Equal(values[i], dict[i]);
+            Assert.Equal(i, dict.Find(values[i]));
+            Assert.Equal(i, dict.GetOrAdd(Encoding.UTF8.GetBytes(values[i])));
+        }
+        var other = new CategoryDictionary();
+        Assert.Equal(0, other.GetOrAdd(dict, values.Count - 1));
+        Assert.Equal(values[^1], other[0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => dict.Utf8(values.Count));
+    }
+
+    [Fact]
+    public void CellsThatAreNotUtf8AreTheTextTheyDecodeTo()
+    {
+        var dict = new CategoryDictionary();
+        var encoder = new CategoryEncoder(dict);
+        var a = encoder.Encode([0x61, 0xFF]);
+        var b = encoder.Encode([0x61, 0xFE]);
+        Assert.Equal(a, b);
+        Assert.Equal("a\uFFFD", dict[a]);
+        Assert.Equal(a, dict.GetOrAdd("a\uFFFD".AsSpan()));
+        Assert.Equal(1, encoder.Encode("b"u8));
+    }
+}
