@@ -20,8 +20,16 @@ public sealed record VariableSummary(VariableInfo Info, long Missing, double? Mi
 public sealed record DataDescription(string File, string Format, long Rows, IReadOnlyList<VariableSummary> Variables)
 {
     /// <summary>Reads <paramref name="reader"/> once and summarises <paramref name="columns"/> (all when null).</summary>
+    /// <param name="reader">The file.</param>
+    /// <param name="columns">The variables to summarise; all when null or empty.</param>
+    /// <param name="threads">Threads that parse a file that can be split (default: one per core).</param>
+    /// <param name="cancel">Stops the read.</param>
     /// <exception cref="ModaDataException">A column is absent or the data are malformed.</exception>
-    public static DataDescription Of(ITableReader reader, IReadOnlyList<string>? columns = null)
+    public static DataDescription Of(ITableReader reader, IReadOnlyList<string>? columns = null, int? threads = null,
+                                     CancellationToken cancel = default) => Of(reader, columns, threads, cancel, ChunkRows);
+
+    // Of, with the rows of a chunk set (small in tests, so small files are split too).
+    internal static DataDescription Of(ITableReader reader, IReadOnlyList<string>? columns, int? threads, CancellationToken cancel, int chunkRows)
     {
         var infos = reader.Variables;
         if (columns is { Count: > 0 })
@@ -31,52 +39,46 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
                 throw new ModaDataException(reader.Path, $"no variable {string.Join(", ", missing.Select(m => $"'{m}'"))}; the variables are: {string.Join(", ", reader.ColumnNames)}");
             infos = columns.Select(c => infos.First(v => v.Name == c)).ToArray();
         }
+        var tallies = infos.Select(_ => new VariableTally()).ToArray();
         var requests = new List<ColumnRequest>();
-        var textSlot = new int[infos.Count];
-        var numberSlot = new int[infos.Count];
         for (var i = 0; i < infos.Count; i++)
         {
-            textSlot[i] = requests.Count;
+            tallies[i].TextSlot = requests.Count;
             requests.Add(new ColumnRequest(infos[i].Name, ColumnKind.Categorical, ["NA"]));
-            numberSlot[i] = -1;
+            tallies[i].CountsValues = infos[i].ValueLabels.Count > 0;
             if (infos[i].IsNumeric)
             {
-                numberSlot[i] = requests.Count;
+                tallies[i].NumberSlot = requests.Count;
                 requests.Add(new ColumnRequest(infos[i].Name, ColumnKind.Numeric, []));
             }
         }
-        var counts = infos.Select(_ => new List<long>()).ToArray();
-        var missingCounts = new long[infos.Count];
-        var min = infos.Select(_ => double.PositiveInfinity).ToArray();
-        var max = infos.Select(_ => double.NegativeInfinity).ToArray();
-        CategoryDictionary?[] dicts = new CategoryDictionary?[infos.Count];
+
         long rows = 0;
-        if (requests.Count > 0)
+        var workers = threads ?? Environment.ProcessorCount;
+        if (requests.Count > 0 && workers > 1 && reader is IChunkedTableReader { CanReadChunks: true } chunked)
+        {
+            // Chunks are parsed on every core, each with dictionaries of its own; their values
+            // join each variable's dictionary in file order, so the codes are the same as in one pass.
+            OrderedChunks.Run<ChunkTally[]>(chunked.Chunks(chunkRows), workers, () =>
+            {
+                var batch = new ColumnBatch(requests, chunkRows);
+                return chunk =>
+                {
+                    chunked.ReadChunk(chunk, batch);
+                    return tallies.Select(t => t.OfChunk(batch)).ToArray();
+                };
+            }, chunk =>
+            {
+                for (var i = 0; i < tallies.Length; i++) tallies[i].Add(chunk[i]);
+                rows += chunk.Length > 0 ? chunk[0].Rows : 0;
+            }, cancel);
+        }
+        else if (requests.Count > 0)
             foreach (var batch in reader.Read(requests))
             {
+                cancel.ThrowIfCancellationRequested();
                 rows += batch.Count;
-                for (var i = 0; i < infos.Count; i++)
-                {
-                    dicts[i] = batch.Categories[textSlot[i]];
-                    var c = counts[i];
-                    foreach (var code in batch.Categorical(textSlot[i]))
-                    {
-                        if (code < 0)
-                        {
-                            missingCounts[i]++;
-                            continue;
-                        }
-                        while (c.Count <= code) c.Add(0);
-                        c[code]++;
-                    }
-                    if (numberSlot[i] < 0) continue;
-                    foreach (var v in batch.Numeric(numberSlot[i]))
-                    {
-                        if (double.IsNaN(v)) continue;
-                        if (v < min[i]) min[i] = v;
-                        if (v > max[i]) max[i] = v;
-                    }
-                }
+                foreach (var t in tallies) t.AddShared(batch);
             }
         else rows = reader.Read([]).Sum(b => (long)b.Count);
 
@@ -84,23 +86,130 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
         for (var i = 0; i < infos.Count; i++)
         {
             var info = infos[i];
-            var dict = dicts[i];
-            long CountOf(string text) => dict?.Find(text) is { } code and >= 0 && code < counts[i].Count ? counts[i][code] : 0;
-            var labels = info.ValueLabels.Select(l => (l, CountOf(l.Label))).ToArray();
+            var t = tallies[i];
+            var labels = info.ValueLabels.Select(l => (l, t.CountOf(l.Label))).ToArray();
             double? lo = null, hi = null;
             if (info.IsNumeric)
             {
-                if (min[i] <= max[i]) (lo, hi) = (min[i], max[i]);
+                if (t.Min <= t.Max) (lo, hi) = (t.Min, t.Max);
             }
-            else if (dict is { Count: > 0 })
-            {
-                // Text files: a column whose every value is a number has a range too.
-                var numbers = dict.Values.Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : double.NaN).ToArray();
-                if (numbers.All(double.IsFinite)) (lo, hi) = (numbers.Min(), numbers.Max());
-            }
-            result.Add(new VariableSummary(info, missingCounts[i], lo, hi, counts[i].Count(n => n > 0), labels));
+            else if (t.TextRange() is { } range) (lo, hi) = range; // text files: a column whose every value is a number has a range too
+            result.Add(new VariableSummary(info, t.Missing, lo, hi, t.Values.Count, labels));
         }
         return new DataDescription(reader.Path, FormatOf(reader), rows, result);
+    }
+
+    private const int ChunkRows = 65536; // as the analysis reads
+
+    // What one chunk says of a variable: its dictionary and, where the variable has value labels,
+    // the rows of each code; missing cells; the range of its numbers, or of its values read as numbers.
+    private sealed record ChunkTally(long Rows, CategoryDictionary? Values, int[]? Counts, long Missing, double Min, double Max,
+                                     bool TextIsNumbers, double TextMin, double TextMax);
+
+    // A variable's summary so far.
+    private sealed class VariableTally
+    {
+        public int TextSlot;
+        public int NumberSlot = -1;
+        public bool CountsValues;               // value labels ask for the rows of each value
+        public CategoryDictionary Values { get; private set; } = new();
+        private readonly List<long> _counts = [];
+        public long Missing;
+        public double Min = double.PositiveInfinity, Max = double.NegativeInfinity;
+        private bool _textIsNumbers = true;
+        private double _textMin = double.PositiveInfinity, _textMax = double.NegativeInfinity;
+        private bool _shared;                   // Values is the reader's own dictionary (one pass in order)
+
+        // On a worker: the chunk's part, its dictionary's values read as numbers there too.
+        public ChunkTally OfChunk(ColumnBatch batch)
+        {
+            var dict = batch.Categories[TextSlot]!;
+            var counts = CountsValues ? new int[dict.Count] : null;
+            long missing = 0;
+            foreach (var code in batch.Categorical(TextSlot))
+            {
+                if (code < 0) missing++;
+                else if (counts is not null) counts[code]++;
+            }
+            var (min, max) = NumberSlot >= 0 ? Range(batch.Numeric(NumberSlot)) : (double.PositiveInfinity, double.NegativeInfinity);
+            var (isNumbers, textMin, textMax) = NumberSlot >= 0 ? (false, 0.0, 0.0) : TextRange(dict);
+            return new ChunkTally(batch.Count, dict, counts, missing, min, max, isNumbers, textMin, textMax);
+        }
+
+        // In file order: a chunk's part joins the total.
+        public void Add(ChunkTally chunk)
+        {
+            var dict = chunk.Values!;
+            for (var code = 0; code < dict.Count; code++)
+            {
+                var mine = Values.GetOrAdd(dict, code);
+                if (chunk.Counts is { } counts) Count(mine, counts[code]);
+            }
+            Missing += chunk.Missing;
+            Min = Math.Min(Min, chunk.Min);
+            Max = Math.Max(Max, chunk.Max);
+            if (dict.Count == 0) return;
+            _textIsNumbers &= chunk.TextIsNumbers;
+            _textMin = Math.Min(_textMin, chunk.TextMin);
+            _textMax = Math.Max(_textMax, chunk.TextMax);
+        }
+
+        // A batch of a read in order, whose dictionary is the read's (codes already file-wide).
+        public void AddShared(ColumnBatch batch)
+        {
+            Values = batch.Categories[TextSlot]!;
+            _shared = true;
+            foreach (var code in batch.Categorical(TextSlot))
+            {
+                if (code < 0) Missing++;
+                else if (CountsValues) Count(code, 1);
+            }
+            if (NumberSlot < 0) return;
+            var (min, max) = Range(batch.Numeric(NumberSlot));
+            Min = Math.Min(Min, min);
+            Max = Math.Max(Max, max);
+        }
+
+        private void Count(int code, long n)
+        {
+            while (_counts.Count <= code) _counts.Add(0);
+            _counts[code] += n;
+        }
+
+        public long CountOf(string value) => Values.Find(value) is var code and >= 0 && code < _counts.Count ? _counts[code] : 0;
+
+        // The range of the values when every one is a number.
+        public (double, double)? TextRange()
+        {
+            if (Values.Count == 0) return null;
+            var (isNumbers, min, max) = _shared ? TextRange(Values) : (_textIsNumbers, _textMin, _textMax);
+            return isNumbers ? (min, max) : null;
+        }
+
+        private static (bool, double, double) TextRange(CategoryDictionary dict)
+        {
+            double min = double.PositiveInfinity, max = double.NegativeInfinity;
+            for (var code = 0; code < dict.Count; code++)
+            {
+                if (!double.TryParse(dict.Utf8(code), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !double.IsFinite(x))
+                    return (false, 0, 0);
+                min = Math.Min(min, x);
+                max = Math.Max(max, x);
+            }
+            return (true, min, max);
+        }
+
+        private static (double, double) Range(ReadOnlySpan<double> values)
+        {
+            double min = double.PositiveInfinity, max = double.NegativeInfinity;
+            foreach (var v in values)
+            {
+                if (double.IsNaN(v)) continue;
+                if (v < min) min = v;
+                if (v > max) max = v;
+            }
+            return (min, max);
+        }
     }
 
     private static string FormatOf(ITableReader reader) => reader switch

@@ -170,69 +170,21 @@ public static class HistogramBuilder
     private static SurveyHistogram Parallel(IChunkedTableReader reader, AnalysisPlan plan, bool rowUnits, int workers,
                                             IProgress<long>? progress, CancellationToken cancel)
     {
-        var chunks = reader.Chunks(RowsPerChunk);
-        if (chunks.Count == 0) return new SurveyHistogram(plan, reader.Path, rowUnits);
-        workers = Math.Min(workers, chunks.Count);
-        var partials = new SurveyHistogram?[chunks.Count];
-        var errors = new Exception?[chunks.Count];
-        var ready = Enumerable.Range(0, chunks.Count).Select(_ => new ManualResetEventSlim()).ToArray();
-        using var ahead = new SemaphoreSlim(2 * workers + 1); // bounds the partials waiting to be merged
-        var next = -1;
-        var firstFailed = int.MaxValue;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-
-        void Work()
+        SurveyHistogram? total = null;
+        OrderedChunks.Run<SurveyHistogram>(reader.Chunks(RowsPerChunk), workers, () =>
         {
             var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
             var classifier = new ChildClassifier(plan);
-            while (true)
+            return chunk =>
             {
-                try { ahead.Wait(stop.Token); }
-                catch (OperationCanceledException) { return; }
-                var i = Interlocked.Increment(ref next);
-                if (i >= chunks.Count) return;
-                try
-                {
-                    if (i < Volatile.Read(ref firstFailed) && !stop.IsCancellationRequested)
-                    {
-                        reader.ReadChunk(chunks[i], batch);
-                        partials[i] = Fill(batch, classifier, reader.Path, plan, rowUnits);
-                    }
-                }
-                catch (Exception e)
-                {
-                    errors[i] = e;
-                    int seen;
-                    while (i < (seen = Volatile.Read(ref firstFailed)) && Interlocked.CompareExchange(ref firstFailed, i, seen) != seen) { }
-                }
-                finally
-                {
-                    ready[i].Set();
-                }
-            }
-        }
-
-        var tasks = Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning)).ToArray();
-        SurveyHistogram? total = null;
-        try
+                reader.ReadChunk(chunk, batch);
+                return Fill(batch, classifier, reader.Path, plan, rowUnits);
+            };
+        }, partial =>
         {
-            for (var i = 0; i < chunks.Count; i++)
-            {
-                ready[i].Wait(cancel);
-                if (errors[i] is { } error) throw error is ModaDataException or ModaConfigurationException ? error : new AggregateException(error);
-                total = Merge(total, partials[i] ?? throw new InvalidOperationException($"chunk {i} was not read"));
-                partials[i] = null;
-                ahead.Release();
-                progress?.Report(total.Rows);
-            }
-        }
-        finally
-        {
-            stop.Cancel();
-            ahead.Release(workers);
-            Task.WaitAll(tasks);
-            foreach (var r in ready) r.Dispose();
-        }
-        return total!;
+            total = Merge(total, partial);
+            progress?.Report(total.Rows);
+        }, cancel);
+        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
     }
 }

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Moda.Cli;
 using Moda.Data;
 
@@ -62,6 +65,54 @@ public class DescribeTests
         Assert.Equal(0, code);
         Assert.Contains("user-missing: 9990 thru 9999", text);
         Assert.Contains("user-missing: 99", text);
+    }
+
+    // A description as text: every figure of every variable, so two can be compared whole.
+    private static string Figures(DataDescription d) =>
+        $"{d.Rows} rows\n" + string.Join("\n", d.Variables.Select(v =>
+            $"{v.Info.Name}: missing {v.Missing} distinct {v.Distinct} min {v.Min:R} max {v.Max:R} " +
+            string.Join(",", v.Labels.Select(l => $"{l.Label.Value}={l.Count}"))));
+
+    [Theory]
+    [InlineData("children.csv", 97)]
+    [InlineData("children.dta", 97)]
+    [InlineData("children.sav", 97)]
+    [InlineData("children.parquet", 1000)] // a Parquet chunk decodes its row group's pages: fewer, larger chunks
+    public void Chunks_read_on_two_threads_describe_a_file_as_one_pass_does(string file, int chunkRows)
+    {
+        using var one = TableReaders.Open(TestPaths.Sample("hubei", file));
+        var inOrder = DataDescription.Of(one, threads: 1);
+        Assert.Contains(inOrder.Variables, v => v.Labels.Count > 0 || file.EndsWith(".csv") || file.EndsWith(".parquet"));
+        using var two = TableReaders.Open(TestPaths.Sample("hubei", file));
+        var chunked = DataDescription.Of(two, null, 2, default, chunkRows);
+        Assert.Equal(Figures(inOrder), Figures(chunked));
+    }
+
+    private static readonly string[] Cells = ["0", "1", "12.5", "-3", "1e3", "", "NA", "Yunxi", "\"a,b\"", "湖北", " 7 ", "0.5"];
+
+    [Property(MaxTest = 150)]
+    public Property Any_chunking_of_a_csv_file_gives_the_one_pass_description() =>
+        Prop.ForAll(Gen.ListOf(Gen.ArrayOf(Gen.Elements(Cells), 3)).Select(rows => rows.ToArray()).ToArbitrary(), Gen.Choose(1, 6).ToArbitrary(), (rows, chunkRows) =>
+        {
+            using var dir = new TempDirectory();
+            var path = dir.Write("t.csv", "a,b,c\n" + string.Concat(rows.Select(r => string.Join(",", r) + "\n")));
+            using var one = TableReaders.Open(path);
+            using var two = TableReaders.Open(path);
+            var expected = Figures(DataDescription.Of(one, threads: 1));
+            var actual = Figures(DataDescription.Of(two, null, 2, default, chunkRows));
+            return (expected == actual).Label($"one pass:\n{expected}\nchunked:\n{actual}");
+        });
+
+    [Fact]
+    public void Threads_must_be_one_or_more_and_do_not_change_the_description()
+    {
+        var (code, _, err) = Run("describe", TestPaths.Sample("hubei", "children.csv"), "--threads", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--threads must be 1 or more", err);
+        var one = Run("describe", TestPaths.Sample("hubei", "children.csv"), "--threads", "1", "--format", "json");
+        var two = Run("describe", TestPaths.Sample("hubei", "children.csv"), "--threads", "2", "--format", "json");
+        Assert.Equal(0, one.Code);
+        Assert.Equal(one.Out, two.Out);
     }
 
     [Fact]
