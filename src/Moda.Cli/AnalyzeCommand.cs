@@ -51,13 +51,14 @@ internal static class AnalyzeCommand
                 };
                 SpecValidator.Validate(spec);
             }
+            var progress = StderrProgress.For(stderr, terminal, isQuiet);
             var options = new AnalysisOptions
             {
                 GroupBy = parse.GetValue(by) ?? [],
                 K = parse.GetValue(k),
                 Threads = parse.GetValue(threads),
                 ConfigName = configName,
-                Progress = !isQuiet && terminal.Error ? new StderrProgress(stderr) : null,
+                Progress = progress,
             };
             ModaResults results;
             try
@@ -68,7 +69,10 @@ internal static class AnalyzeCommand
             {
                 throw new ModaConfigurationException(e.KeyPath, e.Reason, configName); // name the file the key is in
             }
-            if (!isQuiet && terminal.Error) stderr.Write("\r\x1b[K");
+            finally
+            {
+                progress?.Clear(); // before results, notes or an error message
+            }
             if (!isQuiet && results.DroppedDimensions.Count > 0)
                 stderr.WriteLine($"moda: note: the data have no column for {string.Join(", ", results.DroppedDimensions)}; left out of the default profile");
 
@@ -138,20 +142,4 @@ internal static class AnalyzeCommand
         ".txt" => "table",
         _ => null,
     };
-
-    // Rows read so far, on one line of a terminal's stderr, at most five times a second.
-    private sealed class StderrProgress(TextWriter stderr) : IProgress<long>
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _last = -1000;
-
-        public void Report(long rows)
-        {
-            var now = _clock.ElapsedMilliseconds;
-            if (now - _last < 200) return;
-            _last = now;
-            stderr.Write($"\rmoda: {rows:N0} rows read");
-            stderr.Flush();
-        }
-    }
 }

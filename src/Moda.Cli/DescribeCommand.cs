@@ -9,7 +9,7 @@ namespace Moda.Cli;
 /// <summary><c>moda describe</c>: the variables of a data file, so a configuration can be written without Stata or SPSS.</summary>
 internal static class DescribeCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Terminal terminal)
     {
         var data = new Argument<string>("data-file") { Description = "A data file: CSV (.csv, .tsv, .txt, also .gz), Stata .dta, SPSS .sav/.zsav, Parquet" };
         var columns = new Option<string?>("--columns") { Description = "Only these variables, comma-separated" };
@@ -25,7 +25,16 @@ internal static class DescribeCommand
             var wanted = parse.GetValue(columns)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (parse.GetValue(threads) is < 1) throw new UsageException("--threads must be 1 or more");
             using var reader = TableReaders.Open(parse.GetValue(data)!);
-            var description = DataDescription.Of(reader, wanted, parse.GetValue(threads));
+            var progress = StderrProgress.For(stderr, terminal);
+            DataDescription description;
+            try
+            {
+                description = DataDescription.Of(reader, wanted, parse.GetValue(threads), progress);
+            }
+            finally
+            {
+                progress?.Clear(); // before the description or an error message
+            }
             if (parse.GetValue(format) == "json") WriteJson(description, stdout);
             else WriteTable(description, stdout);
             stdout.Flush();

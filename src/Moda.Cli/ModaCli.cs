@@ -14,7 +14,7 @@ public static class ModaCli
         var root = new RootCommand("moda: multidimensional child poverty (MODA / Alkire-Foster) with survey standard errors");
         root.Subcommands.Add(AnalyzeCommand.Create(stdout, stderr, terminal));
         root.Subcommands.Add(InitCommand.Create(stdout, stderr));
-        root.Subcommands.Add(DescribeCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DescribeCommand.Create(stdout, stderr, terminal));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -23,13 +23,16 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
     /// <param name="reader">The file.</param>
     /// <param name="columns">The variables to summarise; all when null or empty.</param>
     /// <param name="threads">Threads that parse a file that can be split (default: one per core).</param>
+    /// <param name="progress">Told the rows read so far, as the read goes on.</param>
     /// <param name="cancel">Stops the read.</param>
     /// <exception cref="ModaDataException">A column is absent or the data are malformed.</exception>
     public static DataDescription Of(ITableReader reader, IReadOnlyList<string>? columns = null, int? threads = null,
-                                     CancellationToken cancel = default) => Of(reader, columns, threads, cancel, ChunkRows);
+                                     IProgress<long>? progress = null, CancellationToken cancel = default) =>
+        Of(reader, columns, threads, progress, cancel, ChunkRows);
 
     // Of, with the rows of a chunk set (small in tests, so small files are split too).
-    internal static DataDescription Of(ITableReader reader, IReadOnlyList<string>? columns, int? threads, CancellationToken cancel, int chunkRows)
+    internal static DataDescription Of(ITableReader reader, IReadOnlyList<string>? columns, int? threads, IProgress<long>? progress,
+                                       CancellationToken cancel, int chunkRows)
     {
         var infos = reader.Variables;
         if (columns is { Count: > 0 })
@@ -71,6 +74,7 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
             {
                 for (var i = 0; i < tallies.Length; i++) tallies[i].Add(chunk[i]);
                 rows += chunk.Length > 0 ? chunk[0].Rows : 0;
+                progress?.Report(rows);
             }, cancel);
         }
         else if (requests.Count > 0)
@@ -79,6 +83,7 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
                 cancel.ThrowIfCancellationRequested();
                 rows += batch.Count;
                 foreach (var t in tallies) t.AddShared(batch);
+                progress?.Report(rows);
             }
         else rows = reader.Read([]).Sum(b => (long)b.Count);
 

@@ -84,7 +84,7 @@ public class DescribeTests
         var inOrder = DataDescription.Of(one, threads: 1);
         Assert.Contains(inOrder.Variables, v => v.Labels.Count > 0 || file.EndsWith(".csv") || file.EndsWith(".parquet"));
         using var two = TableReaders.Open(TestPaths.Sample("hubei", file));
-        var chunked = DataDescription.Of(two, null, 2, default, chunkRows);
+        var chunked = DataDescription.Of(two, null, 2, null, default, chunkRows);
         Assert.Equal(Figures(inOrder), Figures(chunked));
     }
 
@@ -99,7 +99,7 @@ public class DescribeTests
             using var one = TableReaders.Open(path);
             using var two = TableReaders.Open(path);
             var expected = Figures(DataDescription.Of(one, threads: 1));
-            var actual = Figures(DataDescription.Of(two, null, 2, default, chunkRows));
+            var actual = Figures(DataDescription.Of(two, null, 2, null, default, chunkRows));
             return (expected == actual).Label($"one pass:\n{expected}\nchunked:\n{actual}");
         });
 
@@ -113,6 +113,22 @@ public class DescribeTests
         var two = Run("describe", TestPaths.Sample("hubei", "children.csv"), "--threads", "2", "--format", "json");
         Assert.Equal(0, one.Code);
         Assert.Equal(one.Out, two.Out);
+    }
+
+    [Fact]
+    public void Progress_shows_on_a_terminal_and_is_wiped_and_is_silent_otherwise()
+    {
+        var file = TestPaths.Sample("hubei", "children.csv");
+        var quietErr = new StringWriter();
+        Assert.Equal(0, ModaCli.Run(["describe", file], new StringWriter(), quietErr, false, false));
+        Assert.Equal("", quietErr.ToString());
+        var err = new StringWriter();
+        Assert.Equal(0, ModaCli.Run(["describe", file], new StringWriter(), err, false, true));
+        Assert.Contains("rows read", err.ToString());
+        Assert.EndsWith("\r\x1b[K", err.ToString());
+        var failed = new StringWriter();
+        Assert.Equal(1, ModaCli.Run(["describe", file, "--columns", "nope"], new StringWriter(), failed, false, true));
+        Assert.StartsWith("\r\x1b[K", failed.ToString().Replace("\rmoda: 0 rows read", ""));
     }
 
     [Fact]
