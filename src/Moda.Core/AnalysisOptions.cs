@@ -23,4 +23,7 @@ public sealed record AnalysisOptions
 
     /// <summary>Stops the analysis between batches.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    // Tests: every subgroup's figures over all units, to hold the small-subgroup path to them.
+    internal bool DenseSubgroups { get; init; }
 }

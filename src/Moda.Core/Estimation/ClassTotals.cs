@@ -64,6 +64,24 @@ public sealed class ClassTotals
     /// <summary>Σ w² of the row's children not deprived in dimension j (only with <see cref="HasSquares"/>).</summary>
     public double[] NotDeprived2 { get; private set; }
 
+    /// <summary>The units with a row, ascending: where every per-unit total of this table may be nonzero.</summary>
+    public int[] Support => _support ??= DistinctUnits();
+
+    private int[]? _support;
+
+    private int[] DistinctUnits()
+    {
+        var units = Unit.AsSpan(0, Length);
+        var sorted = true;
+        for (var r = 1; r < units.Length && sorted; r++) sorted = units[r - 1] <= units[r];
+        int[] copy = [.. units];
+        if (!sorted) Array.Sort(copy);
+        var n = 0;
+        for (var r = 0; r < copy.Length; r++)
+            if (n == 0 || copy[r] != copy[n - 1]) copy[n++] = copy[r];
+        return copy[..n];
+    }
+
     /// <summary>
     /// Sums the rows listed (all when null) of a pattern-keyed table by (unit, class):
     /// <paramref name="classOf"/> gives each pattern's class (-1: incomplete, left out) and
@@ -117,10 +135,14 @@ public sealed class ClassTotals
         return result;
     }
 
-    /// <summary>Per-unit totals Σ w·f(class) into <paramref name="units"/> (cleared first).</summary>
-    public void Totals(ReadOnlySpan<double> f, Span<double> units)
+    /// <summary>
+    /// Per-unit totals Σ w·f(class) into <paramref name="units"/> (cleared first; with
+    /// <paramref name="support"/>, this table's <see cref="Support"/>, only its units are: the
+    /// others must be zero already).
+    /// </summary>
+    public void Totals(ReadOnlySpan<double> f, Span<double> units, int[]? support = null)
     {
-        units.Clear();
+        Clear(units, support);
         for (var r = 0; r < Length; r++)
         {
             var v = f[Class[r]];
@@ -131,11 +153,14 @@ public sealed class ClassTotals
 
     /// <summary>
     /// Per dimension j and unit, Σ over children deprived in j of w·f[class · D + j], into
-    /// <paramref name="units"/>[j · unitCount + unit] (cleared first).
+    /// <paramref name="units"/>[j · unitCount + unit] (cleared first; with <paramref name="support"/>
+    /// as in <see cref="Totals"/>, only its units of each dimension are).
     /// </summary>
-    public void DeprivedTotals(ReadOnlySpan<double> f, Span<double> units, int unitCount)
+    public void DeprivedTotals(ReadOnlySpan<double> f, Span<double> units, int unitCount, int[]? support = null)
     {
-        units.Clear();
+        if (support is null) units.Clear();
+        else
+            for (var j = 0; j < Dimensions; j++) Clear(units.Slice(j * unitCount, unitCount), support);
         Span<double> padded = f.Length + Spare <= 512 ? stackalloc double[f.Length + Spare] : new double[f.Length + Spare];
         f.CopyTo(padded);
         padded[f.Length..].Clear();
@@ -175,6 +200,17 @@ public sealed class ClassTotals
             if (e != 0) q[h] += scale * Deprived2[r * d + j] * e * e;
             if (rx != 0) q[h] += scale * NotDeprived2[r * d + j] * rx * rx;
         }
+    }
+
+    /// <summary>Zeroes <paramref name="units"/>, or only the units of <paramref name="support"/>.</summary>
+    public static void Clear(Span<double> units, int[]? support)
+    {
+        if (support is null)
+        {
+            units.Clear();
+            return;
+        }
+        foreach (var c in support) units[c] = 0;
     }
 
     private int NewRow(int unit, int c)

@@ -15,6 +15,27 @@ public sealed partial class ProfileEstimator
         public readonly double[] Intensity = new double[units];      // Σw·score of the poor
         public readonly double[] Censored = new double[units * dimensions];      // per dimension: Σw of the poor deprived in it
         public readonly double[] Contributions = new double[units * dimensions]; // per dimension: Σw·w_j of those
+        private int[]? _dirty;   // the units written since the buffers were last all zero; null: any
+
+        /// <summary>
+        /// Readies the buffers for one set of children, returning <paramref name="support"/>: for a
+        /// small subgroup (its units given) they are made zero outside them, clearing only the units
+        /// the last subgroup wrote, so a breakdown of thousands of values never clears whole buffers.
+        /// </summary>
+        public int[]? Begin(int[]? support)
+        {
+            if (support is null)
+            {
+                _dirty = null; // every Totals call clears whole buffers
+                return null;
+            }
+            foreach (var buffer in new[] { Complete, Identified, Intensity })
+                ClassTotals.Clear(buffer, _dirty);
+            foreach (var buffer in new[] { Censored, Contributions })
+                for (var j = 0; j < dimensions; j++) ClassTotals.Clear(buffer.AsSpan(j * units, units), _dirty);
+            _dirty = support;
+            return support;
+        }
     }
 
     // A breakdown value's group: its class totals, its complete children and the poor's Σw·score per cut-off.
@@ -40,7 +61,7 @@ public sealed partial class ProfileEstimator
     {
         var ones = Ones();
         var s = Scratch;
-        sub.Totals(ones, s.Complete);
+        sub.Totals(ones, s.Complete, s.Begin(SupportOf(sub)));
         return Engine.Ratio(s.Complete, group.Complete, Squares(sub, ones, group.Classes, ones));
     }
 
@@ -48,17 +69,18 @@ public sealed partial class ProfileEstimator
     {
         var ones = Ones();
         var s = Scratch;
-        classes.Totals(ones, s.Complete);
+        var support = s.Begin(SupportOf(classes));
+        classes.Totals(ones, s.Complete, support);
         var result = new CountShare[maxD + 1];
         for (var t = 0; t <= maxD; t++)
         {
             var count = t;
             var exactly = ByClass(c => _classes[c].Count == count ? 1 : 0);
             var atLeast = ByClass(c => _classes[c].Count >= count ? 1 : 0);
-            classes.Totals(exactly, s.Identified);
-            var share = Engine.Ratio(s.Identified, s.Complete, Squares(classes, exactly, ones));
-            classes.Totals(atLeast, s.Identified);
-            result[t] = new CountShare(t, share, Engine.Ratio(s.Identified, s.Complete, Squares(classes, atLeast, ones)));
+            classes.Totals(exactly, s.Identified, support);
+            var share = Engine.Ratio(s.Identified, s.Complete, Squares(classes, exactly, ones), support);
+            classes.Totals(atLeast, s.Identified, support);
+            result[t] = new CountShare(t, share, Engine.Ratio(s.Identified, s.Complete, Squares(classes, atLeast, ones), support));
         }
         return result;
     }
@@ -68,20 +90,21 @@ public sealed partial class ProfileEstimator
     {
         var s = Scratch;
         var ones = Ones();
-        classes.Totals(ones, s.Complete);
+        var support = s.Begin(SupportOf(classes));
+        classes.Totals(ones, s.Complete, support);
         var result = new CutoffResult[cuts.Count];
-        for (var i = 0; i < cuts.Count; i++) result[i] = Cutoff(classes, cuts[i], dims, s, ones, group, i);
+        for (var i = 0; i < cuts.Count; i++) result[i] = Cutoff(classes, cuts[i], dims, s, ones, group, i, support);
         return result;
     }
 
     // Per unit, the poor's totals are sums over the unit's class rows: one pass gives H, A, M0 and,
     // over the rows' deprivation splits, every dimension's censored headcount and contribution.
-    private CutoffResult Cutoff(ClassTotals classes, Cut cut, int[] dims, UnitTotals s, double[] ones, GroupTotals? group, int index)
+    private CutoffResult Cutoff(ClassTotals classes, Cut cut, int[] dims, UnitTotals s, double[] ones, GroupTotals? group, int index, int[]? support)
     {
         var id = cut.Identified;
         var intensity = Intensity(cut);
-        classes.Totals(id, s.Identified);
-        classes.Totals(intensity, s.Intensity);
+        classes.Totals(id, s.Identified, support);
+        classes.Totals(intensity, s.Intensity, support);
         var d = dims.Length;
         var deprived = new double[_classes.Count * d];   // per class × dimension: y of a child deprived in it
         var weighted = new double[_classes.Count * d];
@@ -94,8 +117,8 @@ public sealed partial class ProfileEstimator
                 weighted[c * d + j] = id[c] * weights[dims[j]];
             }
         }
-        classes.DeprivedTotals(deprived, s.Censored, _units);
-        classes.DeprivedTotals(weighted, s.Contributions, _units);
+        classes.DeprivedTotals(deprived, s.Censored, _units, support);
+        classes.DeprivedTotals(weighted, s.Contributions, _units, support);
         var censored = new Dictionary<string, Results.Estimate>();
         var contributions = new Dictionary<string, Results.Estimate>();
         for (var j = 0; j < d; j++)
@@ -103,17 +126,24 @@ public sealed partial class ProfileEstimator
             var dim = j;
             var name = _plan.DimensionNames[dims[j]];
             censored[name] = Engine.Ratio(s.Censored.AsSpan(j * _units, _units), s.Complete,
-                (ratio, scale, q) => classes.DeprivedSquares(dim, deprived, ones, ratio, scale, _stratumOf, q));
+                (ratio, scale, q) => classes.DeprivedSquares(dim, deprived, ones, ratio, scale, _stratumOf, q), support);
             contributions[name] = Engine.Ratio(s.Contributions.AsSpan(j * _units, _units), s.Intensity,
-                (ratio, scale, q) => classes.DeprivedSquares(dim, weighted, intensity, ratio, scale, _stratumOf, q));
+                (ratio, scale, q) => classes.DeprivedSquares(dim, weighted, intensity, ratio, scale, _stratumOf, q), support);
         }
         return new CutoffResult(cut.K, cut.Share,
-            Engine.Ratio(s.Identified, s.Complete, Squares(classes, id, ones)),
-            Engine.Ratio(s.Intensity, s.Identified, Squares(classes, intensity, id)),
-            Engine.Ratio(s.Intensity, s.Complete, Squares(classes, intensity, ones)),
+            Engine.Ratio(s.Identified, s.Complete, Squares(classes, id, ones), support),
+            Engine.Ratio(s.Intensity, s.Identified, Squares(classes, intensity, id), support),
+            Engine.Ratio(s.Intensity, s.Complete, Squares(classes, intensity, ones), support),
             censored, contributions,
             group is null ? null : Engine.Ratio(s.Intensity, group.Intensity[index], Squares(classes, intensity, group.Classes, intensity)));
     }
+
+    // The units of a small subgroup (a breakdown value among many: a quarter of the units or
+    // fewer), whose figures then cost its units only; null otherwise (every unit, as fast).
+    private int[]? SupportOf(ClassTotals classes) => !DenseSubgroups && classes.Support.Length * 4 <= _units ? classes.Support : null;
+
+    // Tests: no subgroup is small (see SupportOf).
+    internal bool DenseSubgroups { get; init; }
 
     private double[] Intensity(Cut cut) => ByClass(c => cut.Identified[c] * _classes[c].Score);
 

@@ -128,16 +128,24 @@ public sealed class RatioEngine
     /// The ratio Σ y / Σ x of per-unit totals computed by the caller. <paramref name="squares"/> is
     /// asked only when each child is its own PSU: it adds Σ scale·w²(y − R x)² per stratum into q.
     /// </summary>
-    public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits, SquaresOf squares)
+    public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits, SquaresOf squares) => Ratio(yUnits, xUnits, squares, null);
+
+    /// <summary>
+    /// <see cref="Ratio(ReadOnlySpan{double}, ReadOnlySpan{double}, SquaresOf)"/> where y and x
+    /// are zero but at the units of <paramref name="support"/> (ascending; null: any unit): the
+    /// sums and the variance then cost those units only (a small subgroup of a design of many
+    /// PSUs), with the same result to the last bit.
+    /// </summary>
+    public Estimate Ratio(ReadOnlySpan<double> yUnits, ReadOnlySpan<double> xUnits, SquaresOf squares, int[]? support)
     {
-        var (sum, total) = Sums(yUnits, xUnits);
+        var (sum, total) = support is null ? Sums(yUnits, xUnits) : Sums(yUnits, xUnits, support);
         var ratio = sum / total;
         if (ChildIsPsu && total > 0)
         {
             Array.Clear(_q);
             squares(ratio, 1 / (total * total), _q);
         }
-        return Finish(ratio, total, yUnits, xUnits);
+        return Finish(ratio, total, yUnits, xUnits, support);
     }
 
     /// <summary>The difference of two ratios (a − b) over two disjoint tables, with the SE of the difference in one survey.</summary>
@@ -176,12 +184,12 @@ public sealed class RatioEngine
         return new Estimate(d, se, d - _quantile * se, d + _quantile * se);
     }
 
-    private Estimate Finish(double ratio, double xTotal, ReadOnlySpan<double> y, ReadOnlySpan<double> x)
+    private Estimate Finish(double ratio, double xTotal, ReadOnlySpan<double> y, ReadOnlySpan<double> x, int[]? support = null)
     {
         if (!(xTotal > 0)) return Estimate.Undefined;
-        var se = _replicates is null
-            ? Math.Sqrt(Design.Variance(y, x, ratio, xTotal, _q))
-            : Math.Sqrt(ReplicateVariance(ReplicateRatios(y, x)!));
+        var se = _replicates is not null ? Math.Sqrt(ReplicateVariance(ReplicateRatios(y, x, support)!))
+            : support is null ? Math.Sqrt(Design.Variance(y, x, ratio, xTotal, _q))
+            : Math.Sqrt(Design.Variance(y, x, ratio, xTotal, _q, support));
         return new Estimate(ratio, se, ratio - _quantile * se, ratio + _quantile * se);
     }
 
@@ -222,7 +230,8 @@ public sealed class RatioEngine
         return u;
     }
 
-    private double[]? ReplicateRatios(ReadOnlySpan<double> y, ReadOnlySpan<double> x)
+    // Each replicate's ratio; with a support, over its units only (the others add m·0 = 0 exactly).
+    private double[]? ReplicateRatios(ReadOnlySpan<double> y, ReadOnlySpan<double> x, int[]? support = null)
     {
         if (_replicates is null) return null;
         var result = new double[_replicates.Length];
@@ -230,11 +239,18 @@ public sealed class RatioEngine
         {
             var m = _replicates[r];
             double ty = 0, tx = 0;
-            for (var c = 0; c < m.Length; c++)
-            {
-                ty += m[c] * y[c];
-                tx += m[c] * x[c];
-            }
+            if (support is null)
+                for (var c = 0; c < m.Length; c++)
+                {
+                    ty += m[c] * y[c];
+                    tx += m[c] * x[c];
+                }
+            else
+                foreach (var c in support)
+                {
+                    ty += m[c] * y[c];
+                    tx += m[c] * x[c];
+                }
             result[r] = tx > 0 ? ty / tx : double.NaN;
         }
         return result;
@@ -258,6 +274,18 @@ public sealed class RatioEngine
         var s = 0.0;
         foreach (var v in values) s += v;
         return s;
+    }
+
+    // Σ y and Σ x over the support's units, in unit order: the others add exact zeros.
+    private static (double Y, double X) Sums(ReadOnlySpan<double> y, ReadOnlySpan<double> x, int[] support)
+    {
+        double sy = 0, sx = 0;
+        foreach (var c in support)
+        {
+            sy += y[c];
+            sx += x[c];
+        }
+        return (sy, sx);
     }
 
     // Σ y and Σ x in one loop: two independent chains of additions, each in unit order as Sum's.

@@ -104,39 +104,63 @@ public sealed class SurveyDesign
     /// Variance of a linearized total. <paramref name="u"/> holds the influence total of each
     /// unit; when units are strata (no clusters), <paramref name="q"/> holds Σ u_i² per stratum.
     /// </summary>
-    public double Variance(ReadOnlySpan<double> u, ReadOnlySpan<double> q) => Variance(new Given(u), q);
+    public double Variance(ReadOnlySpan<double> u, ReadOnlySpan<double> q) => Variance(new Given(u), q, null);
 
     /// <summary>
     /// Variance of the linearized ratio R = Σ y / <paramref name="total"/> of per-unit totals: the
     /// influence of unit c, (y_c − R x_c) / total, is made as it is summed; q as in <see cref="Variance(ReadOnlySpan{double}, ReadOnlySpan{double})"/>.
     /// </summary>
     public double Variance(ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total, ReadOnlySpan<double> q) =>
-        Variance(new Linearized(y, x, ratio, total), q);
+        Variance(new Linearized(y, x, ratio, total), q, null);
 
-    private double Variance<T>(T u, ReadOnlySpan<double> q) where T : IUnitValues, allows ref struct
+    /// <summary>
+    /// <see cref="Variance(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, ReadOnlySpan{double})"/>
+    /// where y and x are zero but at the units of <paramref name="support"/> (ascending): a
+    /// subgroup's figure costs its units, not the design's. The same value to the last bit, as
+    /// the units left out add exact zeros.
+    /// </summary>
+    public double Variance(ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total, ReadOnlySpan<double> q, int[] support) =>
+        Variance(new Linearized(y, x, ratio, total), q, support);
+
+    private double Variance<T>(T u, ReadOnlySpan<double> q, int[]? support) where T : IUnitValues, allows ref struct
     {
         Span<double> s1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
         Span<double> s2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
         s1.Clear();
         s2.Clear();
-        // Per run of units of one stratum the sums stay in registers; each stratum's sums still
-        // add the units in unit order, so the result does not depend on how units are grouped.
-        for (var i = 0; i < _runStratum.Length; i++)
+        if (support is not null)
         {
-            var h = _runStratum[i];
-            double a1 = s1[h], a2 = s2[h];
-            int c = _runStart[i], end = _runStart[i + 1];
-            if (UnitsArePsus)
-                for (; c < end; c++)
-                {
-                    var uc = u.At(c);
-                    a1 += uc;
-                    a2 += uc * uc;
-                }
-            else
-                for (; c < end; c++) a1 += u.At(c);
-            s1[h] = a1;
-            s2[h] = a2;
+            // Each stratum's sums add its units in unit order, as below: a unit outside the
+            // support has u = (0 − R·0)/X = 0, whose terms change no sum.
+            foreach (var c in support)
+            {
+                var h = UnitStratum[c];
+                var uc = u.At(c);
+                s1[h] += uc;
+                if (UnitsArePsus) s2[h] += uc * uc;
+            }
+        }
+        else
+        {
+            // Per run of units of one stratum the sums stay in registers; each stratum's sums still
+            // add the units in unit order, so the result does not depend on how units are grouped.
+            for (var i = 0; i < _runStratum.Length; i++)
+            {
+                var h = _runStratum[i];
+                double a1 = s1[h], a2 = s2[h];
+                int c = _runStart[i], end = _runStart[i + 1];
+                if (UnitsArePsus)
+                    for (; c < end; c++)
+                    {
+                        var uc = u.At(c);
+                        a1 += uc;
+                        a2 += uc * uc;
+                    }
+                else
+                    for (; c < end; c++) a1 += u.At(c);
+                s1[h] = a1;
+                s2[h] = a2;
+            }
         }
         if (!UnitsArePsus) q.CopyTo(s2);
         var v = 0.0;
