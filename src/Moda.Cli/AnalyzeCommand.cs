@@ -97,10 +97,9 @@ internal static class AnalyzeCommand
             if (outPath is not null) AtomicFile.Write(outPath, Render);
             else
             {
-                using var ms = new MemoryStream();
-                Render(ms);
-                stdout.Write(Encoding.UTF8.GetString(ms.ToArray()));
-                stdout.Flush();
+                using var s = new TextWriterStream(stdout);
+                Render(s);
+                s.Flush();
             }
             return ExitCodes.Success;
         }));

@@ -27,7 +27,11 @@ public static class JsonResultWriter
         foreach (var d in results.DroppedDimensions) w.WriteStringValue(d);
         w.WriteEndArray();
         w.WriteStartArray("ageGroups");
-        foreach (var g in results.AgeGroups) WriteGroup(w, g);
+        foreach (var g in results.AgeGroups)
+        {
+            WriteGroup(w, g);
+            FlushEvery(w);
+        }
         w.WriteEndArray();
         w.WriteEndObject();
     }
@@ -137,6 +141,7 @@ public static class JsonResultWriter
                 foreach (var c in v.Cutoffs) WriteCutoff(w, c);
                 w.WriteEndArray();
                 w.WriteEndObject();
+                FlushEvery(w);
             }
             w.WriteEndArray();
         }
@@ -178,6 +183,13 @@ public static class JsonResultWriter
             w.WriteEndArray();
         }
         w.WriteEndObject();
+    }
+
+    // The writer holds what it writes until flushed: a breakdown by thousands of values is
+    // hundreds of megabytes of JSON, which goes to the stream a megabyte at a time.
+    private static void FlushEvery(Utf8JsonWriter w)
+    {
+        if (w.BytesPending >= 1 << 20) w.Flush();
     }
 
     private static void WriteCutoff(Utf8JsonWriter w, CutoffResult c)
