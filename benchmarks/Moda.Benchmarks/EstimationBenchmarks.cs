@@ -8,7 +8,8 @@ namespace Moda.Benchmarks;
 
 /// <summary>
 /// Everything after the histogram: <see cref="ProfileEstimator.EstimateAll"/> on a prebuilt
-/// histogram of the default-layout file (default profile, with and without <c>--by county</c>),
+/// histogram of the default-layout file (default profile, with and without <c>--by county</c> or
+/// <c>--by stratum</c>),
 /// the same with the design, ratio engine and estimator built first (what <c>moda analyze</c>
 /// does after reading), and the variance machinery alone: one <see cref="RatioEngine.Ratio(EntryTable, ReadOnlySpan{double}, ReadOnlySpan{double})"/>
 /// over the full histogram and over a deprivation-count projection, and one
@@ -18,7 +19,9 @@ namespace Moda.Benchmarks;
 [Config(typeof(ThroughputConfig))]
 public class EstimationBenchmarks
 {
-    private Prepared _plain = null!, _county = null!;
+    private Prepared _plain = null!, _county = null!, _stratum = null!;
+    private double[] _oneY = [], _oneX = [];
+    private int[] _onePsu = [];
     private EntryTable _full = null!, _byCount = null!;
     private int[] _identity = [];
     private double[] _fullY = [], _fullX = [], _countY = [], _countX = [], _u = [], _q = [];
@@ -36,6 +39,7 @@ public class EstimationBenchmarks
         var path = BenchData.EnsureDefault(Rows);
         _plain = Prepare(path);
         _county = Prepare(path, "county");
+        _stratum = Prepare(path, "stratum");
 
         // Full histogram keyed by pattern: y = deprived in dimension 0, x = observed in dimension 0.
         var h = _plain.Histogram;
@@ -59,6 +63,13 @@ public class EstimationBenchmarks
         var random = new Random(1);
         for (var i = 0; i < _u.Length; i++) _u[i] = random.NextDouble() - 0.5;
         _q = new double[_plain.Design.StratumCount];
+
+        // A subgroup of one PSU (the middle unit): y and x zero elsewhere.
+        _onePsu = [_u.Length / 2];
+        _oneY = new double[_u.Length];
+        _oneX = new double[_u.Length];
+        _oneY[_onePsu[0]] = 40;
+        _oneX[_onePsu[0]] = 100;
     }
 
     private static Prepared Prepare(string path, params string[] groupBy)
@@ -85,6 +96,13 @@ public class EstimationBenchmarks
     /// <summary>The whole profile broken down by county (eight counties).</summary>
     [Benchmark]
     public List<GroupResult> EstimateAllByCounty() => _county.Estimator.EstimateAll();
+
+    /// <summary>
+    /// The whole profile broken down by stratum (40 values, each a fortieth of the PSUs: summed
+    /// over its own units, not the design's).
+    /// </summary>
+    [Benchmark]
+    public List<GroupResult> EstimateAllByStratum() => _stratum.Estimator.EstimateAll();
 
     /// <summary>Design + ratio engine + estimator (entry table copy, score classes) + the whole profile: the pipeline after the histogram.</summary>
     [Benchmark]
@@ -120,4 +138,12 @@ public class EstimationBenchmarks
     /// <summary>The stratified variance of per-PSU influence totals alone.</summary>
     [Benchmark, RowsPerOp(0)]
     public double DesignVariance() => _plain.Design.Variance(_u, _q);
+
+    /// <summary>The variance of a ratio over a subgroup of one PSU, summed over every unit of the design.</summary>
+    [Benchmark, RowsPerOp(0)]
+    public double VarianceOfOnePsuOverEveryUnit() => _plain.Design.Variance(_oneY, _oneX, 0.4, 100, _q);
+
+    /// <summary>The same over the subgroup's unit alone (the same value to the last bit).</summary>
+    [Benchmark, RowsPerOp(0)]
+    public double VarianceOfOnePsuOverItsUnit() => _plain.Design.Variance(_oneY, _oneX, 0.4, 100, _q, _onePsu);
 }
