@@ -16,7 +16,7 @@ internal static class DescribeCommand
         var format = new Option<string>("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var threads = new Option<int?>("--threads") { Description = "Threads that parse the data (default: one per core); the description is the same for any number" };
-        var command = new Command("describe", "List each variable: storage type, variable label, value labels with counts, missing count, range")
+        var command = new Command("describe", "List each variable: storage type, variable label, value labels with counts, missing and distinct counts, range")
         {
             data, columns, format, threads,
         };
