@@ -74,6 +74,48 @@ public sealed class CategoryDictionary
     /// <summary>The code in this dictionary of <paramref name="other"/>'s value <paramref name="code"/>, adding it when new.</summary>
     public int GetOrAdd(CategoryDictionary other, int code) => GetOrAdd(other.Utf8(code));
 
+    /// <summary>
+    /// Every value of <paramref name="other"/>, in its code order, looked up or added here; the
+    /// codes here go to <paramref name="codes"/> (one per value of <paramref name="other"/>).
+    /// The same as <see cref="GetOrAdd(CategoryDictionary, int)"/> value by value, but each
+    /// value's table slot is fetched from memory a few values ahead of its look-up: a table of
+    /// millions of values is mostly outside the caches, and one miss at a time would bound the
+    /// rate.
+    /// </summary>
+    public void GetOrAddAll(CategoryDictionary other, Span<int> codes)
+    {
+        const int Ahead = 8;
+        var n = other.Count;
+        if (codes.Length < n) throw new ArgumentException("one code per value of the other dictionary", nameof(codes));
+        Span<uint> hashes = stackalloc uint[Ahead];
+        for (var i = 0; i < n + Ahead; i++)
+        {
+            // Value i − Ahead is looked up before value i's hash takes its place in the ring.
+            var at = i - Ahead;
+            if (at >= 0)
+            {
+                var value = other.Utf8(at);
+                var h = hashes[at % Ahead];
+                var code = Probe(value, h, out var empty);
+                codes[at] = code >= 0 ? code : Add(value, h, empty);
+            }
+            if (i < n)
+            {
+                var hash = Hash(other.Utf8(i));
+                hashes[i % Ahead] = hash;
+                Prefetch(hash);
+            }
+        }
+    }
+
+    // Asks for the cache line of a hash's first slot (a hint: the table may grow before it is read).
+    private unsafe void Prefetch(uint hash)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        var table = _table;
+        fixed (ulong* slot = &table[(int)hash & (table.Length - 1)]) System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot);
+    }
+
     /// <summary>The code of a value, or -1 when it has not been seen.</summary>
     public int Find(string value)
     {

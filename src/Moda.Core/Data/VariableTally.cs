@@ -47,11 +47,10 @@ internal sealed class VariableTally
     public void Add(ChunkTally chunk)
     {
         var dict = chunk.Values;
-        for (var code = 0; code < dict.Count; code++)
-        {
-            var mine = Values.GetOrAdd(dict, code);
-            if (chunk.Counts is { } counts) Count(mine, counts[code]);
-        }
+        var mine = new int[dict.Count];
+        Values.GetOrAddAll(dict, mine);
+        if (chunk.Counts is { } counts)
+            for (var code = 0; code < dict.Count; code++) Count(mine[code], counts[code]);
         Missing += chunk.Missing;
         Min = Math.Min(Min, chunk.Min);
         Max = Math.Max(Max, chunk.Max);

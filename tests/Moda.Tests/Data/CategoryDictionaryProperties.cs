@@ -43,6 +43,27 @@ public class CategoryDictionaryProperties
                 .Label($"values {string.Join("|", dict.Values)}");
         });
 
+    [Property(MaxTest = 200)]
+    public Property AddingAnotherDictionaryWholeGivesTheCodesOfAddingItValueByValue() =>
+        Prop.ForAll(Gen.ListOf(Value()).ToArbitrary(), Gen.ListOf(Value()).ToArbitrary(), (mine, theirs) =>
+        {
+            var other = new CategoryDictionary();
+            foreach (var v in theirs) other.GetOrAdd(v.AsSpan());
+            CategoryDictionary Start()
+            {
+                var d = new CategoryDictionary();
+                foreach (var v in mine) d.GetOrAdd(v.AsSpan());
+                return d;
+            }
+            var one = Start();
+            var expected = Enumerable.Range(0, other.Count).Select(c => one.GetOrAdd(other, c)).ToArray();
+            var whole = Start();
+            var codes = new int[other.Count];
+            whole.GetOrAddAll(other, codes);
+            return (codes.SequenceEqual(expected) && whole.Values.SequenceEqual(one.Values))
+                .Label($"codes {string.Join(",", codes)}, expected {string.Join(",", expected)}");
+        });
+
     [Fact]
     public void ValuesOfEveryLengthSurvivePagesAndGrowth()
     {
