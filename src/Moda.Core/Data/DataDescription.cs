@@ -44,9 +44,15 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
         var requests = new List<ColumnRequest>();
         for (var i = 0; i < infos.Count; i++)
         {
-            tallies[i].TextSlot = requests.Count;
-            requests.Add(new ColumnRequest(infos[i].Name, ColumnKind.Categorical, ["NA"]));
-            tallies[i].CountsValues = infos[i].ValueLabels.Count > 0;
+            // A number without value labels is read as a number only: its distinct values are
+            // counted by value, not by its text (which a categorical read would make of each).
+            var labelled = infos[i].ValueLabels.Count > 0;
+            if (!infos[i].IsNumeric || labelled)
+            {
+                tallies[i].TextSlot = requests.Count;
+                requests.Add(new ColumnRequest(infos[i].Name, ColumnKind.Categorical, ["NA"]));
+                tallies[i].CountsValues = labelled;
+            }
             if (infos[i].IsNumeric)
             {
                 tallies[i].NumberSlot = requests.Count;

@@ -16,7 +16,7 @@ internal sealed record ChunkTally(long Rows, CategoryDictionary Values, int[]? C
 /// </summary>
 internal sealed class VariableTally
 {
-    public int TextSlot;
+    public int TextSlot = -1;               // -1: a number without value labels, read as a number only
     public int NumberSlot = -1;
     public bool CountsValues;               // value labels ask for the rows of each value
     public CategoryDictionary Values { get; private set; } = new();
@@ -30,6 +30,12 @@ internal sealed class VariableTally
     // On a worker: the chunk's part, its dictionary's values read as numbers there too.
     public ChunkTally OfChunk(ColumnBatch batch)
     {
+        if (TextSlot < 0)
+        {
+            var values = new CategoryDictionary();
+            var (missingNumbers, low, high) = AddNumbers(values, batch.Numeric(NumberSlot));
+            return new ChunkTally(batch.Count, values, null, missingNumbers, low, high, false, 0, 0);
+        }
         var dict = batch.Categories[TextSlot]!;
         var counts = CountsValues ? new int[dict.Count] : null;
         long missing = 0;
@@ -63,6 +69,14 @@ internal sealed class VariableTally
     // A batch of a read in order, whose dictionary is the read's (codes already file-wide).
     public void AddShared(ColumnBatch batch)
     {
+        if (TextSlot < 0)
+        {
+            var (missingNumbers, low, high) = AddNumbers(Values, batch.Numeric(NumberSlot));
+            Missing += missingNumbers;
+            Min = Math.Min(Min, low);
+            Max = Math.Max(Max, high);
+            return;
+        }
         Values = batch.Categories[TextSlot]!;
         _shared = true;
         foreach (var code in batch.Categorical(TextSlot))
@@ -103,6 +117,32 @@ internal sealed class VariableTally
             max = Math.Max(max, x);
         }
         return (true, min, max);
+    }
+
+    // Numbers into a dictionary keyed by their bits (0 and −0 one value, as a categorical read of
+    // them is); NaN is missing. Returns the missing count and the range. A run of one value (a
+    // PSU's weight) is looked up once.
+    private static (long Missing, double Min, double Max) AddNumbers(CategoryDictionary values, ReadOnlySpan<double> numbers)
+    {
+        long missing = 0;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        var last = double.NaN;
+        Span<byte> bits = stackalloc byte[8];
+        foreach (var v in numbers)
+        {
+            if (double.IsNaN(v))
+            {
+                missing++;
+                continue;
+            }
+            if (v < min) min = v;
+            if (v > max) max = v;
+            if (v.Equals(last)) continue;
+            last = v;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bits, BitConverter.DoubleToInt64Bits(v + 0.0));
+            values.GetOrAdd(bits);
+        }
+        return (missing, min, max);
     }
 
     private static (double, double) Range(ReadOnlySpan<double> values)

@@ -88,6 +88,58 @@ public class DescribeTests
         Assert.Equal(Figures(inOrder), Figures(chunked));
     }
 
+    public static TheoryData<string> BinaryFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(Path.GetDirectoryName(TestPaths.Fixture("haven.zsav"))!).Order())
+            if (f.EndsWith(".dta") || f.EndsWith(".sav") || f.EndsWith(".zsav") || f.EndsWith(".parquet")) data.Add(f);
+        foreach (var f in new[] { "children.dta", "children.sav", "children.parquet" }) data.Add(TestPaths.Sample("hubei", f));
+        return data;
+    }
+
+    // Numbers without value labels are described from their values; the counts are those of
+    // reading them as categories (their text), as describe did before: one value per number.
+    [Theory]
+    [MemberData(nameof(BinaryFiles))]
+    public void Numbers_are_counted_as_their_texts_would_be(string file)
+    {
+        using var reader = TableReaders.Open(file);
+        var numbers = reader.Variables.Where(v => v.IsNumeric && v.ValueLabels.Count == 0).ToArray();
+        Assert.NotEmpty(numbers);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var description = DataDescription.Of(reader, null, threads, null, default, chunkRows: 1000);
+            foreach (var v in numbers)
+            {
+                var texts = TwinComparison.Texts(reader, v.Name, ["NA"]);
+                var summary = description.Variables.Single(s => s.Info.Name == v.Name);
+                Assert.True(texts.Count(t => t is null) == summary.Missing, $"{v.Name}: missing");
+                Assert.True(texts.Where(t => t is not null).Distinct().Count() == summary.Distinct, $"{v.Name}: distinct");
+            }
+        }
+    }
+
+    [Fact]
+    public void Zero_and_negative_zero_are_one_value_and_NaN_is_missing()
+    {
+        var table = new Moda.Tests.Properties.InMemoryTable(5).Add("x", [0.0, 1.0, -0.0, double.NaN, 1.0]); // −0 not next to 0, so it is looked up
+        var x = DataDescription.Of(new NumericView(table), null, 1).Variables.Single();
+        Assert.Equal(2, x.Distinct);
+        Assert.Equal(1, x.Missing);
+        Assert.Equal(0.0, x.Min);
+        Assert.Equal(1.0, x.Max);
+    }
+
+    // A table whose columns say they are numeric (as a .dta's do).
+    private sealed class NumericView(ITableReader inner) : ITableReader
+    {
+        public string Path => inner.Path;
+        public IReadOnlyList<string> ColumnNames => inner.ColumnNames;
+        public IReadOnlyList<VariableInfo> Variables => ColumnNames.Select(n => VariableInfo.Text(n) with { IsNumeric = true }).ToArray();
+        public IEnumerable<ColumnBatch> Read(IReadOnlyList<ColumnRequest> columns, int batchRows = 65536) => inner.Read(columns, batchRows);
+        public void Dispose() => inner.Dispose();
+    }
+
     private static readonly string[] Cells = ["0", "1", "12.5", "-3", "1e3", "", "NA", "Yunxi", "\"a,b\"", "湖北", " 7 ", "0.5"];
 
     [Property(MaxTest = 150)]
