@@ -62,6 +62,14 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
 
         long rows = 0;
         var workers = threads ?? Environment.ProcessorCount;
+        // A chunk's tallies join the totals, in file order.
+        void Fold(ChunkTally[] chunk)
+        {
+            for (var i = 0; i < tallies.Length; i++) tallies[i].Add(chunk[i]);
+            rows += chunk.Length > 0 ? chunk[0].Rows : 0;
+            progress?.Report(rows);
+        }
+
         if (requests.Count > 0 && workers > 1 && reader is IChunkedTableReader { CanReadChunks: true } chunked)
         {
             // Chunks are parsed on every core, each with dictionaries of its own; their values
@@ -74,12 +82,26 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
                     chunked.ReadChunk(chunk, batch);
                     return tallies.Select(t => t.OfChunk(batch)).ToArray();
                 };
-            }, chunk =>
+            }, Fold, cancel);
+        }
+        else if (requests.Count > 0 && workers > 1 && reader is IStreamChunkedTableReader streamed)
+        {
+            // A gzipped CSV: this thread decompresses and cuts the stream, the pool parses.
+            var batches = new System.Collections.Concurrent.ConcurrentBag<ColumnBatch>();
+            OrderedChunks.OnPool(streamed.StreamChunks(chunkRows), chunk =>
             {
-                for (var i = 0; i < tallies.Length; i++) tallies[i].Add(chunk[i]);
-                rows += chunk.Length > 0 ? chunk[0].Rows : 0;
-                progress?.Report(rows);
-            }, cancel);
+                var batch = batches.TryTake(out var b) ? b : new ColumnBatch(requests, chunkRows);
+                try
+                {
+                    streamed.ReadChunk(chunk, batch);
+                    return tallies.Select(t => t.OfChunk(batch)).ToArray();
+                }
+                finally
+                {
+                    chunk.Dispose();
+                    batches.Add(batch);
+                }
+            }, Fold, workers, cancel);
         }
         else if (requests.Count > 0)
             foreach (var batch in reader.Read(requests))

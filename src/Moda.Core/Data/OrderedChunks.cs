@@ -4,11 +4,12 @@ namespace Moda.Data;
 
 /// <summary>
 /// Reads the chunks of a file on several threads and hands their results to one fold in file
-/// order, so whatever the fold sums comes out the same on any number of threads. Each worker has
-/// its own state (a batch, a classifier), made by the worker factory on its thread. At most about
-/// two results per worker wait for the fold, which bounds what is held. The first chunk (in file
-/// order) that fails stops the rest and its error is thrown: a data or configuration error as it
-/// is, anything else wrapped.
+/// order, so whatever the fold sums comes out the same on any number of threads. <see cref="Run"/>
+/// takes chunks cut where they lie: each worker has its own state (a batch, a classifier), made by
+/// the worker factory on its thread; at most about two results per worker wait for the fold, and
+/// the first chunk (in file order) that fails stops the rest, its error thrown (a data or
+/// configuration error as it is, anything else wrapped). <see cref="OnPool"/> takes chunks cut
+/// from a stream as it is read.
 /// </summary>
 internal static class OrderedChunks
 {
@@ -73,6 +74,34 @@ internal static class OrderedChunks
             ahead.Release(workers);
             Task.WaitAll(tasks);
             foreach (var r in ready) r.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Each item, made in order on the calling thread (a stream cut as it is read), is mapped on
+    /// the thread pool; the results are folded in item order on the calling thread, which throws
+    /// the first failed item's error as it is. At most <paramref name="workers"/> items wait for a
+    /// worker or their fold, which bounds what is held.
+    /// </summary>
+    public static void OnPool<TItem, T>(IEnumerable<TItem> items, Func<TItem, T> map, Action<T> fold, int workers, CancellationToken cancel)
+    {
+        var pending = new Queue<Task<T>>();
+
+        void FoldOldest() => fold(pending.Dequeue().GetAwaiter().GetResult());
+
+        try
+        {
+            foreach (var item in items)
+            {
+                cancel.ThrowIfCancellationRequested();
+                while (pending.Count > workers) FoldOldest();
+                pending.Enqueue(Task.Run(() => map(item), cancel));
+            }
+            while (pending.Count > 0) FoldOldest();
+        }
+        finally
+        {
+            try { Task.WaitAll(pending.ToArray()); } catch (AggregateException) { } // the first error is already on its way out
         }
     }
 }

@@ -120,34 +120,16 @@ public static class HistogramBuilder
     }
 
     // Each item, made in order on this thread, becomes a partial histogram on the thread pool;
-    // partials are merged in item order here. At most `workers` items wait for a worker or their
-    // merge, which bounds what is held.
+    // partials are merged in item order here (OrderedChunks.OnPool).
     private static SurveyHistogram OnWorkers<T>(IEnumerable<T> items, Func<T, SurveyHistogram> partial, string path, AnalysisPlan plan,
                                                 bool rowUnits, int workers, IProgress<long>? progress, CancellationToken cancel)
     {
-        var pending = new Queue<Task<SurveyHistogram>>();
         SurveyHistogram? total = null;
-
-        void MergeOldest()
+        OrderedChunks.OnPool(items, partial, p =>
         {
-            total = Merge(total, pending.Dequeue().GetAwaiter().GetResult());
+            total = Merge(total, p);
             progress?.Report(total.Rows);
-        }
-
-        try
-        {
-            foreach (var item in items)
-            {
-                cancel.ThrowIfCancellationRequested();
-                while (pending.Count > workers) MergeOldest();
-                pending.Enqueue(Task.Run(() => partial(item), cancel));
-            }
-            while (pending.Count > 0) MergeOldest();
-        }
-        finally
-        {
-            try { Task.WaitAll(pending.ToArray()); } catch (AggregateException) { } // the first error is already on its way out
-        }
+        }, workers, cancel);
         return total ?? new SurveyHistogram(plan, path, rowUnits);
     }
 

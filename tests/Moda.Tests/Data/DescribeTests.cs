@@ -147,12 +147,18 @@ public class DescribeTests
         Prop.ForAll(Gen.ListOf(Gen.ArrayOf(Gen.Elements(Cells), 3)).Select(rows => rows.ToArray()).ToArbitrary(), Gen.Choose(1, 6).ToArbitrary(), (rows, chunkRows) =>
         {
             using var dir = new TempDirectory();
-            var path = dir.Write("t.csv", "a,b,c\n" + string.Concat(rows.Select(r => string.Join(",", r) + "\n")));
+            var text = "a,b,c\n" + string.Concat(rows.Select(r => string.Join(",", r) + "\n"));
+            var path = dir.Write("t.csv", text);
+            var gz = dir.File("t.csv.gz");
+            using (var zip = new System.IO.Compression.GZipStream(File.Create(gz), System.IO.Compression.CompressionLevel.Fastest))
+                zip.Write(System.Text.Encoding.UTF8.GetBytes(text));
             using var one = TableReaders.Open(path);
             using var two = TableReaders.Open(path);
+            using var streamed = TableReaders.Open(gz);
             var expected = Figures(DataDescription.Of(one, threads: 1));
             var actual = Figures(DataDescription.Of(two, null, 2, null, default, chunkRows));
-            return (expected == actual).Label($"one pass:\n{expected}\nchunked:\n{actual}");
+            var cut = Figures(DataDescription.Of(streamed, null, 2, null, default, chunkRows)); // cut from the stream as it is read
+            return (expected == actual && expected == cut).Label($"one pass:\n{expected}\nchunked:\n{actual}\nstreamed:\n{cut}");
         });
 
     [Fact]
