@@ -203,7 +203,7 @@ public sealed class ClassTotals
     }
 
     /// <summary>Zeroes <paramref name="units"/>, or only the units of <paramref name="support"/>.</summary>
-    public static void Clear(Span<double> units, int[]? support)
+    internal static void Clear(Span<double> units, int[]? support)
     {
         if (support is null)
         {
