@@ -168,8 +168,10 @@ public sealed class CategoryDictionary
         var page = _pages.Count - 1;
         utf8.CopyTo(_pages[page].AsSpan(_pageUsed));
         if (code == _where.Length) Array.Resize(ref _where, 2 * code);
-        // A page of its own (longer than a page) starts at 0, so the offset always fits 20 bits.
-        _where[code] = ((long)page << 44) | ((long)_pageUsed << 24) | (uint)utf8.Length;
+        // A page of its own (longer than a page) starts at 0, and an empty value is placed at 0 (a
+        // full page's end would be offset 2^20), so the offset always fits its 20 bits.
+        var offset = utf8.IsEmpty ? 0 : _pageUsed;
+        _where[code] = ((long)page << 44) | ((long)offset << 24) | (uint)utf8.Length;
         _pageUsed += utf8.Length;
         _count++;
         _table[at] = ((ulong)hash << 32) | (uint)(code + 1);

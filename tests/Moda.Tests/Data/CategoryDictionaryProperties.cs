@@ -90,6 +90,17 @@ public class CategoryDictionaryProperties
     }
 
     [Fact]
+    public void AnEmptyValueAfterAFullPageReadsBack()
+    {
+        var dict = new CategoryDictionary();
+        // Pages 0, 1 and 2 (full), then "" before anything opens page 3.
+        string[] values = ["a", new string('y', 1 << 20), new string('z', 1 << 20), ""];
+        foreach (var v in values) dict.GetOrAdd(v.AsSpan());
+        Assert.Equal(values, dict.Values);
+        Assert.Equal(3, dict.Find(""));
+    }
+
+    [Fact]
     public void CellsThatAreNotUtf8AreTheTextTheyDecodeTo()
     {
         var dict = new CategoryDictionary();
