@@ -70,40 +70,12 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
             progress?.Report(rows);
         }
 
-        if (requests.Count > 0 && workers > 1 && reader is IChunkedTableReader { CanReadChunks: true } chunked)
-        {
-            // Chunks are parsed on every core, each with dictionaries of its own; their values
-            // join each variable's dictionary in file order, so the codes are the same as in one pass.
-            OrderedChunks.Run<ChunkTally[]>(chunked.Chunks(chunkRows), workers, () =>
-            {
-                var batch = new ColumnBatch(requests, chunkRows);
-                return chunk =>
-                {
-                    chunked.ReadChunk(chunk, batch);
-                    return tallies.Select(t => t.OfChunk(batch)).ToArray();
-                };
-            }, Fold, cancel);
-        }
-        else if (requests.Count > 0 && workers > 1 && reader is IStreamChunkedTableReader streamed)
-        {
-            // A gzipped CSV: this thread decompresses and cuts the stream, the pool parses.
-            var batches = new System.Collections.Concurrent.ConcurrentBag<ColumnBatch>();
-            OrderedChunks.OnPool(streamed.StreamChunks(chunkRows), chunk =>
-            {
-                var batch = batches.TryTake(out var b) ? b : new ColumnBatch(requests, chunkRows);
-                try
-                {
-                    streamed.ReadChunk(chunk, batch);
-                    return tallies.Select(t => t.OfChunk(batch)).ToArray();
-                }
-                finally
-                {
-                    chunk.Dispose();
-                    batches.Add(batch);
-                }
-            }, Fold, workers, cancel);
-        }
-        else if (requests.Count > 0)
+        // Chunks are parsed on every core, each with dictionaries of its own; their values join
+        // each variable's dictionary in file order, so the codes are the same as in one pass. A
+        // reader that cannot be cut (and one thread) reads in order, its dictionaries shared.
+        if (requests.Count == 0) rows = reader.Read([]).Sum(b => (long)b.Count);
+        else if (workers <= 1 ||
+                 !OrderedChunks.TryRead<ChunkTally[]>(reader, requests, chunkRows, workers, () => batch => tallies.Select(t => t.OfChunk(batch)).ToArray(), Fold, cancel))
             foreach (var batch in reader.Read(requests))
             {
                 cancel.ThrowIfCancellationRequested();
@@ -111,7 +83,6 @@ public sealed record DataDescription(string File, string Format, long Rows, IRea
                 foreach (var t in tallies) t.AddShared(batch);
                 progress?.Report(rows);
             }
-        else rows = reader.Read([]).Sum(b => (long)b.Count);
 
         var result = new List<VariableSummary>();
         for (var i = 0; i < infos.Count; i++)

@@ -4,7 +4,8 @@ namespace Moda.Data;
 
 /// <summary>
 /// Reads the chunks of a file on several threads and hands their results to one fold in file
-/// order, so whatever the fold sums comes out the same on any number of threads. <see cref="Run"/>
+/// order, so whatever the fold sums comes out the same on any number of threads
+/// (<see cref="TryRead"/> picks the way for a reader). <see cref="Run"/>
 /// takes chunks cut where they lie: each worker has its own state (a batch, a classifier), made by
 /// the worker factory on its thread; at most about two results per worker wait for the fold, and
 /// the first chunk (in file order) that fails stops the rest, its error thrown (a data or
@@ -13,6 +14,76 @@ namespace Moda.Data;
 /// </summary>
 internal static class OrderedChunks
 {
+    /// <summary>
+    /// Reads a reader that can be cut into chunks of <paramref name="rowsPerChunk"/> rows (where
+    /// they lie, or from its stream as it is read) chunk by chunk: each batch is mapped by a
+    /// worker's map (from <paramref name="worker"/>, one per thread) on <paramref name="workers"/>
+    /// threads, and the results are folded in file order. On one thread the same chunks are read
+    /// in turn, so the fold gets the same results. False, with nothing read, when the reader
+    /// cannot be cut.
+    /// </summary>
+    public static bool TryRead<T>(ITableReader reader, IReadOnlyList<ColumnRequest> requests, int rowsPerChunk, int workers,
+                                  Func<Func<ColumnBatch, T>> worker, Action<T> fold, CancellationToken cancel) where T : class
+    {
+        if (reader is IChunkedTableReader { CanReadChunks: true } chunked)
+        {
+            var chunks = chunked.Chunks(rowsPerChunk);
+            if (workers > 1)
+                Run(chunks, workers, () =>
+                {
+                    var batch = new ColumnBatch(requests, rowsPerChunk);
+                    var map = worker();
+                    return chunk =>
+                    {
+                        chunked.ReadChunk(chunk, batch);
+                        return map(batch);
+                    };
+                }, fold, cancel);
+            else
+                InTurn(chunks, chunked.ReadChunk, requests, rowsPerChunk, worker(), fold, cancel);
+            return true;
+        }
+        if (reader is IStreamChunkedTableReader streamed)
+        {
+            if (workers > 1)
+            {
+                // This thread decompresses and cuts; a pool task takes a free batch and map for its chunk.
+                var free = new System.Collections.Concurrent.ConcurrentBag<(ColumnBatch Batch, Func<ColumnBatch, T> Map)>();
+                OnPool(streamed.StreamChunks(rowsPerChunk), chunk =>
+                {
+                    var state = free.TryTake(out var s) ? s : (Batch: new ColumnBatch(requests, rowsPerChunk), Map: worker());
+                    try
+                    {
+                        streamed.ReadChunk(chunk, state.Batch);
+                        return state.Map(state.Batch);
+                    }
+                    finally
+                    {
+                        chunk.Dispose();
+                        free.Add(state);
+                    }
+                }, fold, workers, cancel);
+            }
+            else
+                InTurn<StreamChunk, T>(streamed.StreamChunks(rowsPerChunk), (c, b) => { using (c) streamed.ReadChunk(c, b); }, requests, rowsPerChunk, worker(), fold, cancel);
+            return true;
+        }
+        return false;
+    }
+
+    // The chunks read one after another on this thread into one batch.
+    private static void InTurn<TChunk, T>(IEnumerable<TChunk> chunks, Action<TChunk, ColumnBatch> read, IReadOnlyList<ColumnRequest> requests,
+                                          int rowsPerChunk, Func<ColumnBatch, T> map, Action<T> fold, CancellationToken cancel)
+    {
+        var batch = new ColumnBatch(requests, rowsPerChunk);
+        foreach (var chunk in chunks)
+        {
+            cancel.ThrowIfCancellationRequested();
+            read(chunk, batch);
+            fold(map(batch));
+        }
+    }
+
     public static void Run<T>(IReadOnlyList<TableChunk> chunks, int workers, Func<Func<TableChunk, T>> worker, Action<T> fold,
                               CancellationToken cancel) where T : class
     {

@@ -22,78 +22,40 @@ public static class HistogramBuilder
     {
         var rowUnits = plan.Spec.Variance.Method == VarianceMethod.Bootstrap;
         var workers = threads ?? Environment.ProcessorCount;
-        if (reader is IChunkedTableReader { CanReadChunks: true } chunked)
-            return workers > 1
-                ? Parallel(chunked, plan, rowUnits, workers, progress, cancel)
-                : InOrder(ChunkBatches(chunked.Chunks(RowsPerChunk), chunked.ReadChunk, plan), reader.Path, plan, rowUnits, progress, cancel);
-        if (reader is IStreamChunkedTableReader streamed)
-            return workers > 1
-                ? Streamed(streamed, plan, rowUnits, workers, progress, cancel)
-                : InOrder(ChunkBatches<StreamChunk>(streamed.StreamChunks(RowsPerChunk), (c, b) => { using (c) streamed.ReadChunk(c, b); }, plan),
-                    reader.Path, plan, rowUnits, progress, cancel);
-
-        return workers > 1
-            ? Pipelined(reader, plan, rowUnits, workers, progress, cancel)
-            : InOrder(reader.Read(plan.Requests, RowsPerChunk), reader.Path, plan, rowUnits, progress, cancel);
-    }
-
-    private static SurveyHistogram InOrder(IEnumerable<ColumnBatch> batches, string path, AnalysisPlan plan, bool rowUnits,
-                                           IProgress<long>? progress, CancellationToken cancel)
-    {
         SurveyHistogram? total = null;
-        var classifier = new ChildClassifier(plan);
-        foreach (var batch in batches)
+        void Fold(SurveyHistogram partial)
         {
-            cancel.ThrowIfCancellationRequested();
-            total = Merge(total, Fill(batch, classifier, path, plan, rowUnits));
+            total = Merge(total, partial);
             progress?.Report(total.Rows);
         }
-        return total ?? new SurveyHistogram(plan, path, rowUnits);
-    }
 
-    // A file cut into chunks (where it lies, or as its stream goes by) read on one thread chunk by
-    // chunk: the parallel paths' reading code (the unquoted-CSV fast path included) and chunks, so
-    // the same sums.
-    private static IEnumerable<ColumnBatch> ChunkBatches<T>(IEnumerable<T> chunks, Action<T, ColumnBatch> read, AnalysisPlan plan)
-    {
-        var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
-        foreach (var chunk in chunks)
+        // Chunks cut from the file or its stream, the same on any number of threads (the
+        // unquoted-CSV fast path included), so the same sums.
+        if (!OrderedChunks.TryRead<SurveyHistogram>(reader, plan.Requests, RowsPerChunk, workers, () =>
+            {
+                var classifier = new ChildClassifier(plan);
+                return batch => Fill(batch, classifier, reader.Path, plan, rowUnits);
+            }, Fold, cancel))
         {
-            read(chunk, batch);
-            yield return batch;
+            if (workers > 1) Pipelined(reader, plan, rowUnits, workers, Fold, cancel);
+            else
+            {
+                var classifier = new ChildClassifier(plan);
+                foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    Fold(Fill(batch, classifier, reader.Path, plan, rowUnits));
+                }
+            }
         }
-    }
-
-    // A stream cut into chunks of whole records (a gzipped CSV file): this thread decompresses and
-    // cuts, workers parse, classify and fill partial histograms.
-    private static SurveyHistogram Streamed(IStreamChunkedTableReader reader, AnalysisPlan plan, bool rowUnits, int workers,
-                                            IProgress<long>? progress, CancellationToken cancel)
-    {
-        var batches = new System.Collections.Concurrent.ConcurrentBag<ColumnBatch>();
-        var classifiers = new System.Collections.Concurrent.ConcurrentBag<ChildClassifier>();
-        return OnWorkers(reader.StreamChunks(RowsPerChunk), chunk =>
-        {
-            var batch = batches.TryTake(out var b) ? b : new ColumnBatch(plan.Requests, RowsPerChunk);
-            var classifier = classifiers.TryTake(out var c) ? c : new ChildClassifier(plan);
-            try
-            {
-                reader.ReadChunk(chunk, batch);
-                return Fill(batch, classifier, reader.Path, plan, rowUnits);
-            }
-            finally
-            {
-                chunk.Dispose();
-                classifiers.Add(classifier);
-                batches.Add(batch);
-            }
-        }, reader.Path, plan, rowUnits, workers, progress, cancel);
+        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
     }
 
     // A reader that cannot be split still reads on one thread, but hands copies of its batches
     // (with a snapshot of their dictionaries) to workers that classify them and fill partial
     // histograms; partials are merged in order, so the sums are those of InOrder.
-    private static SurveyHistogram Pipelined(ITableReader reader, AnalysisPlan plan, bool rowUnits, int workers,
-                                             IProgress<long>? progress, CancellationToken cancel)
+    private static void Pipelined(ITableReader reader, AnalysisPlan plan, bool rowUnits, int workers, Action<SurveyHistogram> fold,
+                                  CancellationToken cancel)
     {
         using var free = new System.Collections.Concurrent.BlockingCollection<ColumnBatch>();
         for (var i = 0; i < workers + 1; i++) free.Add(new ColumnBatch(plan.Requests, RowsPerChunk));
@@ -104,7 +66,7 @@ public static class HistogramBuilder
             batch.CopyTo(copy);
             return copy;
         });
-        return OnWorkers(copies, copy =>
+        OrderedChunks.OnPool(copies, copy =>
         {
             var classifier = classifiers.TryTake(out var c) ? c : new ChildClassifier(plan);
             try
@@ -116,21 +78,7 @@ public static class HistogramBuilder
                 classifiers.Add(classifier);
                 free.Add(copy);
             }
-        }, reader.Path, plan, rowUnits, workers, progress, cancel);
-    }
-
-    // Each item, made in order on this thread, becomes a partial histogram on the thread pool;
-    // partials are merged in item order here (OrderedChunks.OnPool).
-    private static SurveyHistogram OnWorkers<T>(IEnumerable<T> items, Func<T, SurveyHistogram> partial, string path, AnalysisPlan plan,
-                                                bool rowUnits, int workers, IProgress<long>? progress, CancellationToken cancel)
-    {
-        SurveyHistogram? total = null;
-        OrderedChunks.OnPool(items, partial, p =>
-        {
-            total = Merge(total, p);
-            progress?.Report(total.Rows);
-        }, workers, cancel);
-        return total ?? new SurveyHistogram(plan, path, rowUnits);
+        }, fold, workers, cancel);
     }
 
     // One batch classified into a new partial histogram.
@@ -147,26 +95,5 @@ public static class HistogramBuilder
         if (total is null) return partial;
         total.Merge(partial);
         return total;
-    }
-
-    private static SurveyHistogram Parallel(IChunkedTableReader reader, AnalysisPlan plan, bool rowUnits, int workers,
-                                            IProgress<long>? progress, CancellationToken cancel)
-    {
-        SurveyHistogram? total = null;
-        OrderedChunks.Run<SurveyHistogram>(reader.Chunks(RowsPerChunk), workers, () =>
-        {
-            var batch = new ColumnBatch(plan.Requests, RowsPerChunk);
-            var classifier = new ChildClassifier(plan);
-            return chunk =>
-            {
-                reader.ReadChunk(chunk, batch);
-                return Fill(batch, classifier, reader.Path, plan, rowUnits);
-            };
-        }, partial =>
-        {
-            total = Merge(total, partial);
-            progress?.Report(total.Rows);
-        }, cancel);
-        return total ?? new SurveyHistogram(plan, reader.Path, rowUnits);
     }
 }
