@@ -30,7 +30,9 @@ internal sealed class TextWriterStream(TextWriter writer) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        var max = _decoder.GetCharCount(buffer, flush: false);
+        // A bound, not a count (no second pass over the bytes): the bytes and the up to three of a
+        // sequence begun in the last write.
+        var max = Encoding.UTF8.GetMaxCharCount(buffer.Length + 3);
         if (max > _chars.Length) _chars = new char[Math.Max(max, 2 * _chars.Length)];
         var n = _decoder.GetChars(buffer, _chars, flush: false);
         writer.Write(_chars, 0, n);
