@@ -29,10 +29,14 @@ public sealed partial class ProfileEstimator
                 _dirty = null; // every Totals call clears whole buffers
                 return null;
             }
-            foreach (var buffer in new[] { Complete, Identified, Intensity })
-                ClassTotals.Clear(buffer, _dirty);
-            foreach (var buffer in new[] { Censored, Contributions })
-                for (var j = 0; j < dimensions; j++) ClassTotals.Clear(buffer.AsSpan(j * units, units), _dirty);
+            ClassTotals.Clear(Complete, _dirty);
+            ClassTotals.Clear(Identified, _dirty);
+            ClassTotals.Clear(Intensity, _dirty);
+            for (var j = 0; j < dimensions; j++)
+            {
+                ClassTotals.Clear(Censored.AsSpan(j * units, units), _dirty);
+                ClassTotals.Clear(Contributions.AsSpan(j * units, units), _dirty);
+            }
             _dirty = support;
             return support;
         }
