@@ -97,7 +97,7 @@ internal static class AnalyzeCommand
             if (outPath is not null) AtomicFile.Write(outPath, Render);
             else
             {
-                using var s = new TextWriterStream(stdout);
+                using var s = StandardOutput.Open(stdout);
                 Render(s);
                 s.Flush();
             }
