@@ -42,8 +42,9 @@ public sealed partial class ProfileEstimator
         }
     }
 
-    // A breakdown value's group: its class totals, its complete children and the poor's Σw·score per cut-off.
-    private sealed record GroupTotals(ClassTotals Classes, double[] Complete, double[][] Intensity);
+    // A breakdown value's group: its class totals, and the denominators of a value's share of its
+    // complete children and of its contribution to the poor's Σw·score at each cut-off.
+    private sealed record GroupTotals(ClassTotals Classes, GroupDenominator Complete, GroupDenominator[] Intensity);
 
     private UnitTotals Scratch => _scratch.Value!;
 
@@ -51,13 +52,14 @@ public sealed partial class ProfileEstimator
     {
         var complete = new double[_units];
         classes.Totals(Ones(), complete);
-        var intensity = new double[cuts.Count][];
+        var intensity = new GroupDenominator[cuts.Count];
         for (var i = 0; i < cuts.Count; i++)
         {
-            intensity[i] = new double[_units];
-            classes.Totals(Intensity(cuts[i]), intensity[i]);
+            var units = new double[_units];
+            classes.Totals(Intensity(cuts[i]), units);
+            intensity[i] = Engine.Denominator(units);
         }
-        return new GroupTotals(classes, complete, intensity);
+        return new GroupTotals(classes, Engine.Denominator(complete), intensity);
     }
 
     // A breakdown value's share of its group's complete children.
@@ -65,8 +67,9 @@ public sealed partial class ProfileEstimator
     {
         var ones = Ones();
         var s = Scratch;
-        sub.Totals(ones, s.Complete, s.Begin(SupportOf(sub)));
-        return Engine.Ratio(s.Complete, group.Complete, Squares(sub, ones, group.Classes, ones));
+        var support = s.Begin(SupportOf(sub));
+        sub.Totals(ones, s.Complete, support);
+        return Engine.Ratio(s.Complete, group.Complete, Squares(sub, ones, group.Classes, ones), support);
     }
 
     private CountShare[] Distribution(ClassTotals classes, int maxD)
@@ -139,7 +142,7 @@ public sealed partial class ProfileEstimator
             Engine.Ratio(s.Intensity, s.Identified, Squares(classes, intensity, id), support),
             Engine.Ratio(s.Intensity, s.Complete, Squares(classes, intensity, ones), support),
             censored, contributions,
-            group is null ? null : Engine.Ratio(s.Intensity, group.Intensity[index], Squares(classes, intensity, group.Classes, intensity)));
+            group is null ? null : Engine.Ratio(s.Intensity, group.Intensity[index], Squares(classes, intensity, group.Classes, intensity), support));
     }
 
     // The units of a small subgroup (a breakdown value among many: a quarter of the units or

@@ -148,6 +148,75 @@ public sealed class RatioEngine
         return Finish(ratio, total, yUnits, xUnits, support);
     }
 
+    /// <summary>The denominator of a family of ratios over subgroups of one group whose per-unit totals are <paramref name="xUnits"/> (kept, not copied).</summary>
+    public GroupDenominator Denominator(double[] xUnits)
+    {
+        var strata = new double[Design.StratumCount];
+        var squares = new double[Design.StratumCount];
+        var stratumOf = Design.UnitStratum;
+        for (var c = 0; c < xUnits.Length; c++)
+        {
+            var x = xUnits[c];
+            strata[stratumOf[c]] += x;
+            squares[stratumOf[c]] += x * x;
+        }
+        double[]? replicates = null;
+        if (_replicates is not null)
+        {
+            replicates = new double[_replicates.Length];
+            for (var r = 0; r < replicates.Length; r++)
+            {
+                var m = _replicates[r];
+                var tx = 0.0;
+                for (var c = 0; c < m.Length; c++) tx += m[c] * xUnits[c];
+                replicates[r] = tx;
+            }
+        }
+        return new GroupDenominator(xUnits, Sum(xUnits), strata, squares, replicates);
+    }
+
+    /// <summary>
+    /// The ratio Σ y / Σ x of a subgroup's per-unit totals y to its group's x (the group holds the
+    /// subgroup), y zero but at the units of <paramref name="support"/> (ascending; null: any
+    /// unit). With a support the ratio costs the subgroup's units and the strata, not every unit:
+    /// the units outside it, where the influence is −R x_c / X, enter the variance through the
+    /// group's per-stratum Σ x and Σ x² less the support's. The ratio and a bootstrap standard
+    /// error are then those of <see cref="Ratio(ReadOnlySpan{double}, ReadOnlySpan{double}, SquaresOf, int[])"/>
+    /// over x to the last bit, as is a linearized one where each child is its own PSU (a unit is a
+    /// stratum); a linearized one over clusters agrees to rounding (the group's sums are taken in
+    /// another order). <paramref name="squares"/> as in that method.
+    /// </summary>
+    public Estimate Ratio(ReadOnlySpan<double> yUnits, GroupDenominator x, SquaresOf squares, int[]? support)
+    {
+        if (support is null) return Ratio(yUnits, x.Units, squares, null);
+        var sum = 0.0;
+        foreach (var c in support) sum += yUnits[c];
+        var total = x.Total;
+        var ratio = sum / total;
+        if (!(total > 0)) return Estimate.Undefined;
+        if (ChildIsPsu)
+        {
+            Array.Clear(_q);
+            squares(ratio, 1 / (total * total), _q);
+        }
+        double se;
+        if (_replicates is not null)
+        {
+            var thetas = new double[_replicates.Length];
+            for (var r = 0; r < thetas.Length; r++)
+            {
+                var m = _replicates[r];
+                var ty = 0.0;
+                foreach (var c in support) ty += m[c] * yUnits[c];
+                var tx = x.Replicates![r];
+                thetas[r] = tx > 0 ? ty / tx : double.NaN;
+            }
+            se = Math.Sqrt(ReplicateVariance(thetas));
+        }
+        else se = Math.Sqrt(Design.Variance(yUnits, x, ratio, total, _q, support));
+        return new Estimate(ratio, se, ratio - _quantile * se, ratio + _quantile * se);
+    }
+
     /// <summary>The difference of two ratios (a − b) over two disjoint tables, with the SE of the difference in one survey.</summary>
     public Estimate Difference(EntryTable a, ReadOnlySpan<double> yA, ReadOnlySpan<double> xA,
                                EntryTable b, ReadOnlySpan<double> yB, ReadOnlySpan<double> xB)

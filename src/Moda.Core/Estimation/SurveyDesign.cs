@@ -122,6 +122,46 @@ public sealed class SurveyDesign
     public double Variance(ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total, ReadOnlySpan<double> q, int[] support) =>
         Variance(new Linearized(y, x, ratio, total), q, support);
 
+    /// <summary>
+    /// The variance of the linearized ratio R = Σ y / X of a subgroup's y (zero but at the units of
+    /// <paramref name="support"/>, ascending) to its group's x: the support's units are summed one
+    /// by one, and each stratum's other units, whose influence is (0 − R x_c) / X, through the
+    /// group's Σ x and Σ x² there less the support's. Units that are strata (no clusters) have no
+    /// other units in their stratum, so every sum is then the one over all units, to the last bit.
+    /// </summary>
+    public double Variance(ReadOnlySpan<double> y, GroupDenominator x, double ratio, double total, ReadOnlySpan<double> q, int[] support)
+    {
+        Span<double> s1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        Span<double> s2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        Span<double> in1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        Span<double> in2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        s1.Clear();
+        s2.Clear();
+        in1.Clear();
+        in2.Clear();
+        var xs = x.Units;
+        foreach (var c in support)
+        {
+            var h = UnitStratum[c];
+            var uc = (y[c] - ratio * xs[c]) / total;
+            s1[h] += uc;
+            in1[h] += xs[c];
+            if (!UnitsArePsus) continue;
+            s2[h] += uc * uc;
+            in2[h] += xs[c] * xs[c];
+        }
+        for (var h = 0; h < StratumCount; h++)
+        {
+            // The stratum's units outside the support: Σ u = −R Σ x / X, Σ u² = R² Σ x² / X².
+            var rest = x.Strata[h] - in1[h];
+            if (rest != 0) s1[h] += (0 - ratio * rest) / total;
+            if (!UnitsArePsus) continue;
+            var rest2 = x.StrataSquares[h] - in2[h];
+            if (rest2 != 0) s2[h] += ratio * ratio * rest2 / (total * total);
+        }
+        return Combine(s1, s2, q);
+    }
+
     private double Variance<T>(T u, ReadOnlySpan<double> q, int[]? support) where T : IUnitValues, allows ref struct
     {
         Span<double> s1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
@@ -162,6 +202,12 @@ public sealed class SurveyDesign
                 s2[h] = a2;
             }
         }
+        return Combine(s1, s2, q);
+    }
+
+    // Σ_h f_h n_h/(n_h − 1) (Σ u² − (Σ u)²/n_h) from each stratum's Σ u and Σ u² (q's when units are strata).
+    private double Combine(Span<double> s1, Span<double> s2, ReadOnlySpan<double> q)
+    {
         if (!UnitsArePsus) q.CopyTo(s2);
         var v = 0.0;
         for (var h = 0; h < StratumCount; h++)

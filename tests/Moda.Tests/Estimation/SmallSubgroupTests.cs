@@ -1,11 +1,19 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Moda.Configuration;
 using Moda.Reporting;
+using Moda.Results;
+using Moda.Tests.Properties;
 
 namespace Moda.Tests.Estimation;
 
 /// <summary>
 /// A breakdown value with few sampling units has its figures summed over its units only; every
-/// figure is the one summed over all units, to the last bit, whatever the design.
+/// figure is the one summed over all units, to the last bit, whatever the design. The two figures
+/// relative to the value's group (its share of the group's children, its contribution to the
+/// group's M0) take the units outside it from the group's per-stratum sums: under linearization
+/// over clusters their standard errors then agree to rounding, their values to the last bit.
 /// </summary>
 public class SmallSubgroupTests
 {
@@ -31,6 +39,60 @@ public class SmallSubgroupTests
         var small = ModaAnalyzer.Analyze(data, spec, new AnalysisOptions { GroupBy = by });
         var dense = ModaAnalyzer.Analyze(data, spec, new AnalysisOptions { GroupBy = by, DenseSubgroups = true });
         Assert.NotEmpty(small.AgeGroups[0].Breakdowns["county"]);
-        Assert.Equal(JsonResultWriter.ToJson(dense), JsonResultWriter.ToJson(small));
+        var exact = spec.Cluster is null || spec.Variance.Method == VarianceMethod.Bootstrap;
+        Assert.Equal(JsonResultWriter.ToJson(dense), JsonResultWriter.ToJson(exact ? small : WithGroupFiguresOf(dense, small, atLeast: 1000)));
+    }
+
+    /// <summary>
+    /// Random clustered surveys of 4 to 12 PSUs broken down by PSU (each value one unit: small)
+    /// and by region: the same agreement, on designs the sample does not have (PSUs of one child,
+    /// one stratum, equal weights, missing data).
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public Property Random_breakdowns_by_psu_match_the_sums_over_every_unit() => Prop.ForAll(
+        Scenarios.Arb(minN: 4, maxN: 80, minPsus: 4, designs: [DesignKind.Cluster, DesignKind.StrataCluster]), s =>
+        {
+            var spec = s.Spec() with { GroupBy = ["psu", "region"] };
+            using var a = s.Table();
+            using var b = s.Table();
+            var small = ModaAnalyzer.Analyze(a, spec);
+            var dense = ModaAnalyzer.Analyze(b, spec, new AnalysisOptions { DenseSubgroups = true });
+            Assert.Equal(JsonResultWriter.ToJson(dense), JsonResultWriter.ToJson(WithGroupFiguresOf(dense, small, atLeast: 4)));
+        });
+
+    // `small` with dense's group-relative figures, once each is found to agree with dense's.
+    private static ModaResults WithGroupFiguresOf(ModaResults dense, ModaResults small, int atLeast)
+    {
+        var checkedFigures = 0;
+        var groups = small.AgeGroups.Select((g, i) => g with
+        {
+            Breakdowns = g.Breakdowns.ToDictionary(b => b.Key, b => (IReadOnlyList<BreakdownValue>)b.Value.Select((v, j) =>
+            {
+                var d = dense.AgeGroups[i].Breakdowns[b.Key][j];
+                AssertAgrees(d.PopulationShare, v.PopulationShare);
+                checkedFigures++;
+                return v with
+                {
+                    PopulationShare = d.PopulationShare,
+                    Cutoffs = v.Cutoffs.Select((c, k) =>
+                    {
+                        var dc = d.Cutoffs[k];
+                        AssertAgrees(dc.Contribution!.Value, c.Contribution!.Value);
+                        checkedFigures++;
+                        return c with { Contribution = dc.Contribution };
+                    }).ToArray(),
+                };
+            }).ToArray()),
+        }).ToArray();
+        Assert.True(checkedFigures >= atLeast, $"only {checkedFigures} group-relative figures compared");
+        return small with { AgeGroups = groups };
+    }
+
+    private static void AssertAgrees(Estimate expected, Estimate actual)
+    {
+        Assert.Equal(expected.Value, actual.Value); // the same sums in the same order
+        foreach (var (e, a) in new[] { (expected.Se, actual.Se), (expected.CiLow, actual.CiLow), (expected.CiHigh, actual.CiHigh) })
+            if (!(double.IsNaN(e) && double.IsNaN(a)))
+                Assert.True(Math.Abs(a - e) <= 1e-12 * Math.Abs(e) + 1e-15, $"{a:R} differs from {e:R}");
     }
 }
