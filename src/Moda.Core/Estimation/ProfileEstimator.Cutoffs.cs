@@ -100,13 +100,14 @@ public sealed partial class ProfileEstimator
         var support = s.Begin(SupportOf(classes));
         classes.Totals(ones, s.Complete, support);
         var result = new CutoffResult[cuts.Count];
-        for (var i = 0; i < cuts.Count; i++) result[i] = Cutoff(classes, cuts[i], dims, s, ones, group, i, support);
+        var names = Array.ConvertAll(dims, j => _plan.DimensionNames[j]); // shared by every cut-off's figures
+        for (var i = 0; i < cuts.Count; i++) result[i] = Cutoff(classes, cuts[i], dims, names, s, ones, group, i, support);
         return result;
     }
 
     // Per unit, the poor's totals are sums over the unit's class rows: one pass gives H, A, M0 and,
     // over the rows' deprivation splits, every dimension's censored headcount and contribution.
-    private CutoffResult Cutoff(ClassTotals classes, Cut cut, int[] dims, UnitTotals s, double[] ones, GroupTotals? group, int index, int[]? support)
+    private CutoffResult Cutoff(ClassTotals classes, Cut cut, int[] dims, string[] names, UnitTotals s, double[] ones, GroupTotals? group, int index, int[]? support)
     {
         var id = cut.Identified;
         var intensity = Intensity(cut);
@@ -126,22 +127,21 @@ public sealed partial class ProfileEstimator
         }
         classes.DeprivedTotals(deprived, s.Censored, _units, support);
         classes.DeprivedTotals(weighted, s.Contributions, _units, support);
-        var censored = new Dictionary<string, Results.Estimate>();
-        var contributions = new Dictionary<string, Results.Estimate>();
+        var censored = new Results.Estimate[d];
+        var contributions = new Results.Estimate[d];
         for (var j = 0; j < d; j++)
         {
             var dim = j;
-            var name = _plan.DimensionNames[dims[j]];
-            censored[name] = Engine.Ratio(s.Censored.AsSpan(j * _units, _units), s.Complete,
+            censored[j] = Engine.Ratio(s.Censored.AsSpan(j * _units, _units), s.Complete,
                 (ratio, scale, q) => classes.DeprivedSquares(dim, deprived, ones, ratio, scale, _stratumOf, q), support);
-            contributions[name] = Engine.Ratio(s.Contributions.AsSpan(j * _units, _units), s.Intensity,
+            contributions[j] = Engine.Ratio(s.Contributions.AsSpan(j * _units, _units), s.Intensity,
                 (ratio, scale, q) => classes.DeprivedSquares(dim, weighted, intensity, ratio, scale, _stratumOf, q), support);
         }
         return new CutoffResult(cut.K, cut.Share,
             Engine.Ratio(s.Identified, s.Complete, Squares(classes, id, ones), support),
             Engine.Ratio(s.Intensity, s.Identified, Squares(classes, intensity, id), support),
             Engine.Ratio(s.Intensity, s.Complete, Squares(classes, intensity, ones), support),
-            censored, contributions,
+            new DimensionEstimates(names, censored), new DimensionEstimates(names, contributions),
             group is null ? null : Engine.Ratio(s.Intensity, group.Intensity[index], Squares(classes, intensity, group.Classes, intensity), support));
     }
 
