@@ -464,26 +464,32 @@ public sealed partial class SurveyHistogram
     {
         var indicators = _plan.Indicators;
         var all = Indicators(unit);
-        for (var r = start; r < end; r++)
+        var truths = c.IndicatorTruth; // once: the getter makes any truth not made yet
+        var groups = c.Group;
+        var stride = indicators.Count * 4;
+        // Indicator by indicator, each over the run's rows in order: every total adds its rows in
+        // the order a row-by-row loop adds them.
+        for (var i = 0; i < indicators.Count; i++)
         {
-            if (slots[r] < 0) continue;
-            var w = weight.IsEmpty ? 1.0 : weight[r];
-            var g = c.Group[r];
-            var totals = all.AsSpan(g * indicators.Count * 4);
-            var bit = 1u << g;
-            for (var i = 0; i < indicators.Count; i++)
+            if (indicators[i].IsWholeDimension) continue;
+            var mask = indicators[i].AgeGroupMask;
+            var truth = truths[i];
+            for (var r = start; r < end; r++)
             {
-                if ((indicators[i].AgeGroupMask & bit) == 0 || indicators[i].IsWholeDimension) continue;
-                var t = c.IndicatorTruth[i][r];
+                if (slots[r] < 0) continue;
+                var g = groups[r];
+                if ((mask & (1u << g)) == 0) continue;
+                var t = truth[r];
                 if (t == Rules.Truth.Unknown) continue;
-                var o = 4 * i;
+                var w = weight.IsEmpty ? 1.0 : weight[r];
+                var o = g * stride + 4 * i;
                 if (t == Rules.Truth.Yes)
                 {
-                    totals[o] += w;
-                    totals[o + 2] += w * w;
+                    all[o] += w;
+                    all[o + 2] += w * w;
                 }
-                totals[o + 1] += w;
-                totals[o + 3] += w * w;
+                all[o + 1] += w;
+                all[o + 3] += w * w;
             }
         }
     }
