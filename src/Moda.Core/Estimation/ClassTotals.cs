@@ -93,9 +93,12 @@ public sealed class ClassTotals
                                     ReadOnlySpan<uint> deprivedBits, int dimensions, bool squares)
     {
         var n = rows?.Length ?? table.Length;
-        var result = new ClassTotals(dimensions, squares, Math.Min(n, 1024));
-        var slotOf = new int[classCount];   // per class: its row in the current unit's run
         var stampOf = new int[classCount];  // per class: the run its slot belongs to
+        // Sized exactly by a first pass that only counts the rows, not by doubling: at 10M children
+        // a domain has millions of rows of ~100 bytes, and doubling held up to three times that.
+        var result = new ClassTotals(dimensions, squares, CountRows(table, rows, classOf, stampOf));
+        Array.Clear(stampOf);
+        var slotOf = new int[classCount];   // per class: its row in the current unit's run
         var run = 0;
         var current = -1;
         var all = dimensions == 32 ? uint.MaxValue : (1u << dimensions) - 1;
@@ -133,6 +136,30 @@ public sealed class ClassTotals
             BitTotals.AddToRow(result.NotDeprived2.AsSpan(at), ~bits & all, w2);
         }
         return result;
+    }
+
+    // The rows Build makes: one per (run of a unit, class) met.
+    private static int CountRows(EntryTable table, int[]? rows, ReadOnlySpan<int> classOf, int[] stampOf)
+    {
+        var n = rows?.Length ?? table.Length;
+        int run = 0, current = -1, count = 0;
+        var unitOf = table.Unit;
+        var keyOf = table.Key;
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            var c = classOf[keyOf[r]];
+            if (c < 0) continue;
+            if (unitOf[r] != current)
+            {
+                current = unitOf[r];
+                run++;
+            }
+            if (stampOf[c] == run) continue;
+            stampOf[c] = run;
+            count++;
+        }
+        return count;
     }
 
     /// <summary>

@@ -103,10 +103,13 @@ public sealed class HistogramEntries
         _capacity = capacity;
     }
 
-    /// <summary>Gives pooled columns back; the entries are gone (Count is 0) and the object stays usable.</summary>
-    internal void Return()
+    /// <summary>
+    /// Gives pooled columns back (or, without <paramref name="reuse"/>, drops them); the entries
+    /// are gone (Count is 0) and the object stays usable.
+    /// </summary>
+    internal void Return(bool reuse = true)
     {
-        if (_pooled)
+        if (_pooled && reuse)
         {
             Release(IntColumns, Unit);
             Release(IntColumns, Cell);
