@@ -114,7 +114,23 @@ internal sealed class PhaseTimer
 
     public void Mark(string phase)
     {
-        Console.Error.WriteLine($"moda: {phase}: {_clock.Elapsed.TotalMilliseconds:F0} ms");
+        Console.Error.WriteLine($"moda: {phase}: {_clock.Elapsed.TotalMilliseconds:F0} ms ({Memory()})");
         _clock.Restart();
+    }
+
+    // The managed heap now and the process's peak resident memory so far (Linux; the working set elsewhere).
+    private static string Memory()
+    {
+        var heap = GC.GetTotalMemory(forceFullCollection: false) >> 20;
+        long peak = -1;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    peak = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) >> 10;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return peak >= 0 ? $"heap {heap} MB, peak RSS {peak} MB" : $"heap {heap} MB, working set {Environment.WorkingSet >> 20} MB";
     }
 }

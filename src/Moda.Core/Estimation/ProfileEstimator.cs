@@ -29,7 +29,7 @@ public sealed partial class ProfileEstimator
     private readonly int _units;
     private readonly int[] _stratumOf;       // per unit
     private readonly bool _squares;          // each child its own PSU: variances need Σw² by figure
-    private readonly ThreadLocal<UnitTotals> _scratch;
+    private readonly System.Collections.Concurrent.ConcurrentBag<UnitTotals> _scratch = [];
 
     /// <summary>A score class: children of one age group with the same count and weighted score.</summary>
     private sealed record ScoreClass(int Group, int Count, double Score);
@@ -48,7 +48,6 @@ public sealed partial class ProfileEstimator
         _units = engine.Design.UnitCount;
         _stratumOf = engine.Design.UnitStratum;
         _squares = !engine.Design.UnitsArePsus;
-        _scratch = new ThreadLocal<UnitTotals>(() => new UnitTotals(_units, plan.DimensionNames.Count));
         _patterns = histogram.Patterns.ToArray();
         // Rows ordered by unit, so every projection sums one unit at a time.
         var entries = histogram.ToEntries();

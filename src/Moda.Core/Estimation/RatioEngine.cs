@@ -15,6 +15,7 @@ public sealed class RatioEngine
 {
     private readonly double[] _y, _x;   // per unit: Σ w·y, Σ w·x
     private readonly double[] _q;       // per stratum, when each child is its own PSU: Σ w²(y − R x)² / X²
+    private double[]? _ua, _ub;         // per unit: the two influences of a difference (made when first asked)
     private readonly double _quantile;
     private readonly double[][]? _replicates; // per replicate, the multiplier of each unit
     private readonly double _replicateScale;
@@ -225,7 +226,7 @@ public sealed class RatioEngine
         Totals(a, xA, _x);
         var (sa, ta) = Sums(_y, _x);
         var ra = sa / ta;
-        var ua = Influence(ra, ta);
+        var ua = Influence(ra, ta, _ua ??= new double[_y.Length]);
         var qa = new double[_q.Length];
         if (ChildIsPsu && ta > 0) Squares(a, yA, xA, ra, ta, qa, clear: true);
         var repA = ReplicateRatios(_y, _x);
@@ -234,7 +235,7 @@ public sealed class RatioEngine
         var (sb, tb) = Sums(_y, _x);
         var rb = sb / tb;
         if (!(ta > 0 && tb > 0)) return Estimate.Undefined;
-        var ub = Influence(rb, tb);
+        var ub = Influence(rb, tb, _ub ??= new double[_y.Length]);
         var d = ra - rb;
         double se;
         if (repA is null)
@@ -292,9 +293,11 @@ public sealed class RatioEngine
         }
     }
 
-    private double[] Influence(double ratio, double total)
+    // Each unit's influence (y − R x) / X into u (the engine's buffer for it: a difference is
+    // asked per cut-off and measure, and two new arrays of every unit each time were most of a
+    // census-scale contrast's memory).
+    private double[] Influence(double ratio, double total, double[] u)
     {
-        var u = new double[_y.Length];
         for (var c = 0; c < u.Length; c++) u[c] = (_y[c] - ratio * _x[c]) / total;
         return u;
     }
