@@ -12,7 +12,7 @@ internal static class AnalyzeCommand
 {
     private static readonly string[] Formats = ["table", "json", "csv", "markdown", "html"];
 
-    public static Command Create(TextWriter stdout, TextWriter stderr, Terminal terminal)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Terminal terminal, Func<Stream>? stdoutBytes = null)
     {
         var data = new Argument<string>("data-file") { Description = "Child-level data: CSV (comma, semicolon or tab; .tsv, .txt, also gzipped .csv.gz), Stata .dta, SPSS .sav/.zsav, Parquet" };
         var config = new Option<string?>("--config", "-c") { Description = "Configuration (moda.json); default: moda.json beside the data file, else the built-in default profile" };
@@ -97,7 +97,7 @@ internal static class AnalyzeCommand
             if (outPath is not null) AtomicFile.Write(outPath, Render);
             else
             {
-                using var s = StandardOutput.Open(stdout);
+                using var s = StandardOutput.Open(stdout, stdoutBytes);
                 Render(s);
                 s.Flush();
             }

@@ -7,12 +7,18 @@ namespace Moda.Cli;
 /// <summary>The <c>moda</c> command line: parses arguments, runs a command, maps errors to exit codes.</summary>
 public static class ModaCli
 {
-    /// <summary>Runs <c>moda</c> with <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? stdoutIsTerminal = null, bool? stderrIsTerminal = null)
+    /// <summary>
+    /// Runs <c>moda</c> with <paramref name="args"/>, writing to the given streams; returns the exit
+    /// code. <paramref name="stdoutBytes"/>, when given, opens a byte stream onto the same output as
+    /// <paramref name="stdout"/> (the process's standard output: <see cref="StandardOutput.Utf8"/>),
+    /// which results are then written to as UTF-8 instead of through the writer.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? stdoutIsTerminal = null, bool? stderrIsTerminal = null,
+                          Func<Stream>? stdoutBytes = null)
     {
         var terminal = new Terminal(stdoutIsTerminal ?? !Console.IsOutputRedirected, stderrIsTerminal ?? !Console.IsErrorRedirected);
         var root = new RootCommand("moda: multidimensional child poverty (MODA / Alkire-Foster) with survey standard errors");
-        root.Subcommands.Add(AnalyzeCommand.Create(stdout, stderr, terminal));
+        root.Subcommands.Add(AnalyzeCommand.Create(stdout, stderr, terminal, stdoutBytes));
         root.Subcommands.Add(InitCommand.Create(stdout, stderr));
         root.Subcommands.Add(DescribeCommand.Create(stdout, stderr, terminal));
         var parsed = root.Parse(args);

@@ -34,4 +34,30 @@ public class TextWriterStreamTests
         var toStdout = CliRunner.Run("analyze", CliRunner.Hubei, "--format", "json");
         Assert.Equal(File.ReadAllText(file), toStdout.Stdout);
     }
+
+    /// <summary>
+    /// Given standard output as bytes (as the moda process is), results go there as UTF-8, the
+    /// bytes the writer would have been given, in every format, and nothing more through the writer.
+    /// </summary>
+    [Theory]
+    [InlineData("json")]
+    [InlineData("table")]
+    [InlineData("csv")]
+    public void Results_to_standard_output_bytes_are_those_given_to_the_writer(string format)
+    {
+        string[] args = ["analyze", CliRunner.Hubei, "--format", format, "--by", "county", "--quiet"];
+        var asText = CliRunner.Run(args);
+        Assert.Equal(0, asText.Exit);
+        var bytes = new MemoryStream();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        stdout.Write("held ");
+        var opened = 0;
+        var exit = ModaCli.Run(args, stdout, stderr, stdoutIsTerminal: false, stderrIsTerminal: false,
+            stdoutBytes: () => { opened++; stdout.Flush(); return bytes; });
+        Assert.Equal(0, exit);
+        Assert.Equal(1, opened);
+        Assert.Equal("held ", stdout.ToString()); // nothing else went through the writer
+        Assert.Equal(asText.Stdout, Encoding.UTF8.GetString(bytes.ToArray()));
+    }
 }
