@@ -60,6 +60,28 @@ public class SmallSubgroupTests
             Assert.Equal(JsonResultWriter.ToJson(dense), JsonResultWriter.ToJson(WithGroupFiguresOf(dense, small, atLeast: 4)));
         });
 
+    /// <summary>
+    /// The same with the first stratum's children all in one PSU (a lonely PSU) under each rule
+    /// that estimates on: the group's stratum sums enter every rule's variance alike.
+    /// </summary>
+    [Property(MaxTest = 40)]
+    public Property Random_breakdowns_with_a_lonely_psu_match_the_sums_over_every_unit() => Prop.ForAll(
+        Scenarios.Cases(1, minN: 8, maxN: 80, minPsus: 4, designs: [DesignKind.StrataCluster]), c =>
+        {
+            var s = c.S;
+            var lonely = s.Stratum[0];
+            var psuOfLonely = s.Psu[0];
+            s = s with { Psu = s.Psu.Select((p, i) => s.Stratum[i] == lonely ? psuOfLonely : p).ToArray() };
+            LonelyPsuRule[] rules = [LonelyPsuRule.Certainty, LonelyPsuRule.Remove, LonelyPsuRule.Centered, LonelyPsuRule.Average];
+            var spec = s.Spec(new VarianceSpec { LonelyPsu = rules[c.Pick[0] % rules.Length] }) with { GroupBy = ["psu", "region"] };
+            using var a = s.Table();
+            using var b = s.Table();
+            var small = ModaAnalyzer.Analyze(a, spec);
+            var dense = ModaAnalyzer.Analyze(b, spec, new AnalysisOptions { DenseSubgroups = true });
+            Assert.NotEmpty(small.Design.LonelyStrata);
+            Assert.Equal(JsonResultWriter.ToJson(dense), JsonResultWriter.ToJson(WithGroupFiguresOf(dense, small, atLeast: 4)));
+        });
+
     // `small` with dense's group-relative figures, once each is found to agree with dense's.
     private static ModaResults WithGroupFiguresOf(ModaResults dense, ModaResults small, int atLeast)
     {
