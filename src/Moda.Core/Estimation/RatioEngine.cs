@@ -152,14 +152,14 @@ public sealed class RatioEngine
     /// <summary>The denominator of a family of ratios over subgroups of one group whose per-unit totals are <paramref name="xUnits"/> (kept, not copied).</summary>
     public GroupDenominator Denominator(double[] xUnits)
     {
-        var strata = new double[Design.StratumCount];
-        var squares = new double[Design.StratumCount];
+        var strata = new DoubleDouble[Design.StratumCount];
+        var squares = new DoubleDouble[Design.StratumCount];
         var stratumOf = Design.UnitStratum;
         for (var c = 0; c < xUnits.Length; c++)
         {
             var x = xUnits[c];
-            strata[stratumOf[c]] += x;
-            squares[stratumOf[c]] += x * x;
+            strata[stratumOf[c]].Add(x);
+            squares[stratumOf[c]].Add(x * x);
         }
         double[]? replicates = null;
         if (_replicates is not null)

@@ -126,15 +126,17 @@ public sealed class SurveyDesign
     /// The variance of the linearized ratio R = Σ y / X of a subgroup's y (zero but at the units of
     /// <paramref name="support"/>, ascending) to its group's x: the support's units are summed one
     /// by one, and each stratum's other units, whose influence is (0 − R x_c) / X, through the
-    /// group's Σ x and Σ x² there less the support's. Units that are strata (no clusters) have no
-    /// other units in their stratum, so every sum is then the one over all units, to the last bit.
+    /// group's Σ x and Σ x² there less the support's, both taken to about 32 digits so that the
+    /// rest keeps its own precision however much of the stratum the support holds. Units that are
+    /// strata (no clusters) have no other units in their stratum, so every sum is then the one
+    /// over all units, to the last bit.
     /// </summary>
     public double Variance(ReadOnlySpan<double> y, GroupDenominator x, double ratio, double total, ReadOnlySpan<double> q, int[] support)
     {
         Span<double> s1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
         Span<double> s2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
-        Span<double> in1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
-        Span<double> in2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        Span<DoubleDouble> in1 = StratumCount <= 128 ? stackalloc DoubleDouble[StratumCount] : new DoubleDouble[StratumCount];
+        Span<DoubleDouble> in2 = StratumCount <= 128 ? stackalloc DoubleDouble[StratumCount] : new DoubleDouble[StratumCount];
         s1.Clear();
         s2.Clear();
         in1.Clear();
@@ -145,18 +147,18 @@ public sealed class SurveyDesign
             var h = UnitStratum[c];
             var uc = (y[c] - ratio * xs[c]) / total;
             s1[h] += uc;
-            in1[h] += xs[c];
+            in1[h].Add(xs[c]);
             if (!UnitsArePsus) continue;
             s2[h] += uc * uc;
-            in2[h] += xs[c] * xs[c];
+            in2[h].Add(xs[c] * xs[c]);
         }
         for (var h = 0; h < StratumCount; h++)
         {
             // The stratum's units outside the support: Σ u = −R Σ x / X, Σ u² = R² Σ x² / X².
-            var rest = x.Strata[h] - in1[h];
+            var rest = x.StrataSums[h].Minus(in1[h]);
             if (rest != 0) s1[h] += (0 - ratio * rest) / total;
             if (!UnitsArePsus) continue;
-            var rest2 = x.StrataSquares[h] - in2[h];
+            var rest2 = x.StrataSquareSums[h].Minus(in2[h]);
             if (rest2 != 0) s2[h] += ratio * ratio * rest2 / (total * total);
         }
         return Combine(s1, s2, q);
