@@ -3,15 +3,20 @@ namespace Moda.Data;
 /// <summary>Bad input data; the message names the file and, where known, the line and column.</summary>
 public sealed class ModaDataException : Exception
 {
-    /// <summary>Creates the error.</summary>
+    /// <summary>
+    /// Creates the error. The message is made one line (a library's text it quotes may span
+    /// several, e.g. an argument error's "Actual value was ..."), as the command prints it.
+    /// </summary>
     public ModaDataException(string file, string message, long line = 0, string? column = null, Exception? inner = null)
-        : base(Format(file, message, line, column), inner)
+        : base(Format(file, OneLine(message), line, column), inner)
     {
         File = file;
         Line = line;
         Column = column;
-        Reason = message;
+        Reason = OneLine(message);
     }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     /// <summary>The data file.</summary>
     public string File { get; }
