@@ -67,6 +67,7 @@ public sealed class ModaAnalysis
         var plan = AnalysisPlan.Create(spec, reader.ColumnNames, options.GroupBy, reader.Path, reader.Variables);
         var histogram = HistogramBuilder.Build(reader, plan, options.Progress, options.Cancellation, options.Threads);
         timing?.Mark("read + classify + histogram");
+        timing?.Note($"histogram: {histogram.Rows} children, {histogram.EntryCount} entries, {histogram.Patterns.Count} patterns, {histogram.UnitCount} units");
         if (histogram.Rows == 0) throw new ModaDataException(reader.Path, "the file has a header but no data rows");
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);
@@ -117,6 +118,8 @@ internal sealed class PhaseTimer
         Console.Error.WriteLine($"moda: {phase}: {_clock.Elapsed.TotalMilliseconds:F0} ms ({Memory()})");
         _clock.Restart();
     }
+
+    public void Note(string text) => Console.Error.WriteLine($"moda: {text}");
 
     // The managed heap now and the process's peak resident memory so far (Linux; the working set elsewhere).
     private static string Memory()

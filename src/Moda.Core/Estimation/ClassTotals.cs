@@ -24,7 +24,7 @@ public sealed class ClassTotals
         Unit = new int[_capacity];
         Class = new int[_capacity];
         Weight = new double[_capacity];
-        Weight2 = new double[_capacity];
+        Weight2 = squares ? new double[_capacity] : [];
         Count = new long[_capacity];
         Deprived = new double[_capacity * dimensions + Spare];
         Deprived2 = squares ? new double[_capacity * dimensions + Spare] : [];
@@ -49,7 +49,7 @@ public sealed class ClassTotals
     /// <summary>Σ w of each row.</summary>
     public double[] Weight { get; private set; }
 
-    /// <summary>Σ w² of each row.</summary>
+    /// <summary>Σ w² of each row (only with <see cref="HasSquares"/>; empty otherwise).</summary>
     public double[] Weight2 { get; private set; }
 
     /// <summary>Children of each row.</summary>
@@ -124,14 +124,15 @@ public sealed class ClassTotals
                 stampOf[c] = run;
                 slotOf[c] = o;
             }
-            double w = table.Weight[r], w2 = table.Weight2[r];
+            var w = table.Weight[r];
             result.Weight[o] += w;
-            result.Weight2[o] += w2;
             result.Count[o] += table.Count[r];
             var at = o * dimensions;
             var bits = deprivedBits[key];
             BitTotals.AddToRow(result.Deprived.AsSpan(at), bits, w);
             if (!squares) continue;
+            var w2 = table.Weight2[r];
+            result.Weight2[o] += w2;
             BitTotals.AddToRow(result.Deprived2.AsSpan(at), bits, w2);
             BitTotals.AddToRow(result.NotDeprived2.AsSpan(at), ~bits & all, w2);
         }
@@ -248,7 +249,7 @@ public sealed class ClassTotals
             Unit = Grow(Unit);
             Class = Grow(Class);
             Weight = Grow(Weight);
-            Weight2 = Grow(Weight2);
+            if (HasSquares) Weight2 = Grow(Weight2);
             Count = Grow(Count);
             Deprived = GrowSpared(Deprived);
             if (HasSquares)

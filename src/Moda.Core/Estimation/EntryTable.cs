@@ -6,13 +6,19 @@ namespace Moda.Estimation;
 /// Weighted counts of children per (sampling unit, key): a histogram, or a projection of one
 /// onto a coarser key (a score class, a dimension's status, a deprivation mask). Estimators
 /// iterate a projection with as few rows as the figure needs, not the children nor the full
-/// histogram. Σw² rides along for designs where each child is its own PSU.
+/// histogram. Σw² rides along for designs where each child is its own PSU; elsewhere the table
+/// keeps no squares (<see cref="Weight2"/> is empty), and its projections keep none either.
 /// </summary>
 public sealed class EntryTable
 {
-    /// <summary>Creates a table from its columns.</summary>
+    /// <summary>
+    /// Creates a table from its columns; <paramref name="weight2"/> is as long as the others, or
+    /// empty for a table that keeps no Σw².
+    /// </summary>
     public EntryTable(int[] unit, int[] key, double[] weight, double[] weight2, long[] count, int keyCount)
     {
+        if (weight2.Length != 0 && weight2.Length != unit.Length)
+            throw new ArgumentException("Σw² is given for every row or for none", nameof(weight2));
         Unit = unit;
         Key = key;
         Weight = weight;
@@ -30,8 +36,11 @@ public sealed class EntryTable
     /// <summary>Σ w of each row.</summary>
     public double[] Weight { get; }
 
-    /// <summary>Σ w² of each row.</summary>
+    /// <summary>Σ w² of each row; empty when the table keeps no squares (<see cref="HasSquares"/>).</summary>
     public double[] Weight2 { get; }
+
+    /// <summary>True when <see cref="Weight2"/> is kept (every table of no rows counts as keeping it).</summary>
+    public bool HasSquares => Weight2.Length == Unit.Length;
 
     /// <summary>Number of children of each row.</summary>
     public long[] Count { get; }
@@ -48,7 +57,8 @@ public sealed class EntryTable
         if (rows is null) return this;
         var n = rows.Length;
         int[] unit = new int[n], key = new int[n];
-        double[] w = new double[n], w2 = new double[n];
+        var squares = HasSquares;
+        double[] w = new double[n], w2 = squares ? new double[n] : [];
         var count = new long[n];
         for (var i = 0; i < n; i++)
         {
@@ -56,7 +66,7 @@ public sealed class EntryTable
             unit[i] = Unit[r];
             key[i] = Key[r];
             w[i] = Weight[r];
-            w2[i] = Weight2[r];
+            if (squares) w2[i] = Weight2[r];
             count[i] = Count[r];
         }
         return new EntryTable(unit, key, w, w2, count, KeyCount);
@@ -80,13 +90,14 @@ public sealed class EntryTable
         var cells = (long)unitCount * keyCount;
         if (cells > 4_000_000) return maps.Select(m => ProjectSparse(rows, m, keyCount)).ToArray();
         var projections = maps.Length;
+        var squares = HasSquares;
         var w = new double[projections][];
         var w2 = new double[projections][];
         var count = new long[projections][];
         for (var p = 0; p < projections; p++)
         {
             w[p] = new double[cells];
-            w2[p] = new double[cells];
+            w2[p] = squares ? new double[cells] : [];
             count[p] = new long[cells];
         }
         var n = rows?.Length ?? Length;
@@ -95,14 +106,14 @@ public sealed class EntryTable
             var r = rows is null ? i : rows[i];
             var key = Key[r];
             var at = (long)Unit[r] * keyCount;
-            double weight = Weight[r], weight2 = Weight2[r];
+            var weight = Weight[r];
             var c = Count[r];
             for (var p = 0; p < projections; p++)
             {
                 var k = maps[p][key];
                 if (k < 0) continue;
                 w[p][at + k] += weight;
-                w2[p][at + k] += weight2;
+                if (squares) w2[p][at + k] += Weight2[r];
                 count[p][at + k] += c;
             }
         }
@@ -112,7 +123,7 @@ public sealed class EntryTable
             var filled = 0;
             foreach (var x in count[p]) if (x != 0) filled++;
             int[] unit = new int[filled], key = new int[filled];
-            double[] pw = new double[filled], pw2 = new double[filled];
+            double[] pw = new double[filled], pw2 = squares ? new double[filled] : [];
             var pc = new long[filled];
             var j = 0;
             for (long cell = 0; cell < cells; cell++)
@@ -121,7 +132,7 @@ public sealed class EntryTable
                 unit[j] = (int)(cell / keyCount);
                 key[j] = (int)(cell % keyCount);
                 pw[j] = w[p][cell];
-                pw2[j] = w2[p][cell];
+                if (squares) pw2[j] = w2[p][cell];
                 pc[j] = count[p][cell];
                 j++;
             }
@@ -161,78 +172,85 @@ public sealed class EntryTable
         return true;
     }
 
-    // Rows ordered by unit: each unit's sums build up in a scratch of keyCount cells per
-    // projection and are written out when the next unit starts.
+    // Rows ordered by unit: a unit's rows of each projection are written where its keys are first
+    // met in the unit, and summed in place. A first pass counts the rows, so the columns are made
+    // exactly as long as they need to be (at 10M children a projection has millions of rows, and
+    // growing lists held up to three times that while they doubled and were copied).
     private EntryTable[] ProjectByUnit(int[]? rows, int[][] maps, int keyCount)
     {
         var projections = maps.Length;
-        var w = new double[projections][];
-        var w2 = new double[projections][];
-        var count = new long[projections][];
-        var touched = new List<int>[projections];
-        var outUnit = new List<int>[projections];
-        var outKey = new List<int>[projections];
-        var outW = new List<double>[projections];
-        var outW2 = new List<double>[projections];
-        var outCount = new List<long>[projections];
+        var squares = HasSquares;
+        var n = rows?.Length ?? Length;
+        var stamp = new int[projections][];    // per projection and key: the unit run its row belongs to (1-based)
+        var slot = new int[projections][];     // ... and that row
         for (var p = 0; p < projections; p++)
         {
-            w[p] = new double[keyCount];
-            w2[p] = new double[keyCount];
-            count[p] = new long[keyCount];
-            touched[p] = [];
-            outUnit[p] = [];
-            outKey[p] = [];
-            outW[p] = [];
-            outW2[p] = [];
-            outCount[p] = [];
+            stamp[p] = new int[keyCount];
+            slot[p] = new int[keyCount];
         }
-        void Flush(int unit)
+        var filled = new int[projections];
+        var run = 0;
+        var current = -1;
+        for (var i = 0; i < n; i++)
         {
+            var r = rows is null ? i : rows[i];
+            if (Unit[r] != current)
+            {
+                current = Unit[r];
+                run++;
+            }
+            var key = Key[r];
             for (var p = 0; p < projections; p++)
             {
-                foreach (var k in touched[p])
-                {
-                    outUnit[p].Add(unit);
-                    outKey[p].Add(k);
-                    outW[p].Add(w[p][k]);
-                    outW2[p].Add(w2[p][k]);
-                    outCount[p].Add(count[p][k]);
-                    w[p][k] = 0;
-                    w2[p][k] = 0;
-                    count[p][k] = 0;
-                }
-                touched[p].Clear();
+                var k = maps[p][key];
+                if (k < 0 || stamp[p][k] == run) continue;
+                stamp[p][k] = run;
+                filled[p]++;
             }
         }
-        var n = rows?.Length ?? Length;
-        var current = -1;
+
+        var result = new EntryTable[projections];
+        for (var p = 0; p < projections; p++)
+        {
+            var m = filled[p];
+            result[p] = new EntryTable(new int[m], new int[m], new double[m], squares ? new double[m] : [], new long[m], keyCount);
+            Array.Clear(stamp[p]);
+            filled[p] = 0;
+        }
+        run = 0;
+        current = -1;
         for (var i = 0; i < n; i++)
         {
             var r = rows is null ? i : rows[i];
             var unit = Unit[r];
             if (unit != current)
             {
-                if (current >= 0) Flush(current);
                 current = unit;
+                run++;
             }
             var key = Key[r];
-            double weight = Weight[r], weight2 = Weight2[r];
+            double weight = Weight[r], weight2 = squares ? Weight2[r] : 0;
             var c = Count[r];
             for (var p = 0; p < projections; p++)
             {
                 var k = maps[p][key];
                 if (k < 0) continue;
-                if (count[p][k] == 0) touched[p].Add(k);
-                w[p][k] += weight;
-                w2[p][k] += weight2;
-                count[p][k] += c;
+                var t = result[p];
+                int o;
+                if (stamp[p][k] == run) o = slot[p][k];
+                else
+                {
+                    o = filled[p]++;
+                    stamp[p][k] = run;
+                    slot[p][k] = o;
+                    t.Unit[o] = unit;
+                    t.Key[o] = k;
+                }
+                t.Weight[o] += weight;
+                if (squares) t.Weight2[o] += weight2;
+                t.Count[o] += c;
             }
         }
-        if (current >= 0) Flush(current);
-        var result = new EntryTable[projections];
-        for (var p = 0; p < projections; p++)
-            result[p] = new EntryTable(outUnit[p].ToArray(), outKey[p].ToArray(), outW[p].ToArray(), outW2[p].ToArray(), outCount[p].ToArray(), keyCount);
         return result;
     }
 
@@ -244,6 +262,7 @@ public sealed class EntryTable
         var w = new List<double>();
         var w2 = new List<double>();
         var count = new List<long>();
+        var squares = HasSquares;
         var n = rows?.Length ?? Length;
         for (var i = 0; i < n; i++)
         {
@@ -257,11 +276,11 @@ public sealed class EntryTable
                 unit.Add(Unit[r]);
                 key.Add(k);
                 w.Add(0);
-                w2.Add(0);
+                if (squares) w2.Add(0);
                 count.Add(0);
             }
             CollectionsMarshal.AsSpan(w)[slot] += Weight[r];
-            CollectionsMarshal.AsSpan(w2)[slot] += Weight2[r];
+            if (squares) CollectionsMarshal.AsSpan(w2)[slot] += Weight2[r];
             CollectionsMarshal.AsSpan(count)[slot] += Count[r];
         }
         return new EntryTable(unit.ToArray(), key.ToArray(), w.ToArray(), w2.ToArray(), count.ToArray(), keyCount);

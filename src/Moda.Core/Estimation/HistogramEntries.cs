@@ -46,6 +46,9 @@ public sealed class HistogramEntries
     /// </summary>
     internal static HistogramEntries Pooled(int capacity, bool squares = true) => new(capacity, pooled: true, squares);
 
+    /// <summary>Columns of their own (not pooled); without <paramref name="squares"/> <see cref="Weight2"/> is empty.</summary>
+    internal static HistogramEntries Unpooled(int capacity, bool squares) => new(capacity, pooled: false, squares);
+
     /// <summary>True when <see cref="Weight2"/> is kept.</summary>
     internal bool HasSquares => _squares;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Moda.Deprivation;
 using Moda.Results;
 
@@ -50,7 +51,7 @@ public sealed partial class ProfileEstimator
         _squares = !engine.Design.UnitsArePsus;
         _patterns = histogram.Patterns.ToArray();
         // Rows ordered by unit, so every projection sums one unit at a time.
-        var entries = histogram.ToEntries();
+        var entries = histogram.ToEstimatorEntries();
         _table = new EntryTable(entries.Unit, entries.Pattern, entries.Weight, entries.Weight2, entries.Children, _patterns.Length)
             .SortByUnit(_units, out var order);
         _cellOfRow = entries.Cell;
@@ -427,20 +428,13 @@ public sealed partial class ProfileEstimator
         var group = GroupOf(classes, cuts);
         for (var b = 0; b < _plan.GroupByNames.Count; b++)
         {
-            var byValue = new SortedDictionary<int, List<int>>();
-            foreach (var r in d.Rows)
-            {
-                var code = _h.Cells[_cellOfRow[r]][b];
-                if (!byValue.TryGetValue(code, out var list)) byValue[code] = list = [];
-                list.Add(r);
-            }
+            var groups = RowsByValue(d.Rows, b);
             var dict = _h.GroupByDictionaries.Length > b ? _h.GroupByDictionaries[b] : null;
-            var groups = byValue.ToArray();
             var values = new BreakdownValue[groups.Length];
             Parallel.For(0, groups.Length, i =>
             {
                 var (code, rows) = groups[i];
-                var sub = ClassTotals.Build(_table, rows.ToArray(), _classOf, _classes.Count, deprivedBits, dims.Length, _squares);
+                var sub = ClassTotals.Build(_table, rows, _classOf, _classes.Count, deprivedBits, dims.Length, _squares);
                 long n = 0;
                 foreach (var r in rows) n += _table.Count[r];
                 values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, ShareOfGroup(sub, group), Cutoffs(sub, cuts, dims, group))
@@ -451,6 +445,35 @@ public sealed partial class ProfileEstimator
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
         }
         return result;
+    }
+
+    // The domain's rows by their value of breakdown column b, values in code order: counted
+    // first, so each value's rows are one array of its own size (lists that doubled held up to
+    // twice the domain's rows, and a copy of each value's on top).
+    private (int Code, int[] Rows)[] RowsByValue(int[] domainRows, int b)
+    {
+        var counts = new Dictionary<int, int>();
+        foreach (var r in domainRows)
+        {
+            ref var n = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, _h.Cells[_cellOfRow[r]][b], out _);
+            n++;
+        }
+        var codes = counts.Keys.ToArray();
+        Array.Sort(codes);
+        var index = new Dictionary<int, int>(codes.Length);
+        var groups = new (int Code, int[] Rows)[codes.Length];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            index[codes[i]] = i;
+            groups[i] = (codes[i], new int[counts[codes[i]]]);
+        }
+        var filled = new int[codes.Length];
+        foreach (var r in domainRows)
+        {
+            var i = index[_h.Cells[_cellOfRow[r]][b]];
+            groups[i].Rows[filled[i]++] = r;
+        }
+        return groups;
     }
 
     private MonetaryResult Monetary(int[]? rows, Domain d, List<Cut> cuts, int maxD)
