@@ -16,14 +16,14 @@ internal static class AnalyzeCommand
     {
         var data = new Argument<string>("data-file") { Description = "Child-level data: CSV (comma, semicolon or tab; .tsv, .txt, also gzipped .csv.gz), Stata .dta, SPSS .sav/.zsav, Parquet" };
         var config = new Option<string?>("--config", "-c") { Description = "Configuration (moda.json); default: moda.json beside the data file, else the built-in default profile" };
-        var k = new Option<int?>("--k") { Description = "Headline cut-off k (monetary table, breakdown tables); overrides the configuration" };
+        var k = CountOption.Create("--k", "Headline cut-off k (monetary table, breakdown tables); overrides the configuration");
         var by = new Option<string[]>("--by") { Description = "Break every figure down by this column (repeatable)", AllowMultipleArgumentsPerToken = false };
         var format = new Option<string?>("--format", "-f") { Description = "table (default on a terminal), json (default otherwise), csv, markdown, html" };
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file (atomically) instead of standard output; its extension sets the format when --format is absent" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or notes on standard error" };
         var contrast = new Option<string[]>("--contrast") { Description = "A difference between two subgroups, as column:a:b (e.g. residence:rural:urban); the column is added to the breakdowns (repeatable)" };
-        var threads = new Option<int?>("--threads") { Description = "Threads that parse the data (default: one per core); results are identical for any number" };
+        var threads = CountOption.Create("--threads", "Threads that parse the data (default: one per core); results are identical for any number");
 
         var command = new Command("analyze", "Compute the MODA profile: rates, overlaps, H, A, M0 for every cut-off, breakdowns, with standard errors")
         {
@@ -37,8 +37,6 @@ internal static class AnalyzeCommand
             var fmt = parse.GetValue(format) ?? FormatOf(outPath) ?? (outPath is null && terminal.Output ? "table" : "json");
             if (fmt is "markdown" or "html")
                 throw new UsageException($"--format {fmt}: reports with charts are not in this version yet; use table, json or csv");
-            if (parse.GetValue(k) is < 1) throw new UsageException("--k must be 1 or more");
-            if (parse.GetValue(threads) is < 1) throw new UsageException("--threads must be 1 or more");
 
             var (spec, configName) = LoadSpec(dataFile, parse.GetValue(config), stderr, isQuiet);
             var contrasts = (parse.GetValue(contrast) ?? []).Select(ParseContrast).ToArray();

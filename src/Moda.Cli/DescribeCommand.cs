@@ -15,7 +15,7 @@ internal static class DescribeCommand
         var columns = new Option<string?>("--columns") { Description = "Only these variables, comma-separated" };
         var format = new Option<string>("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var threads = new Option<int?>("--threads") { Description = "Threads that parse the data (default: one per core); the description is the same for any number" };
+        var threads = CountOption.Create("--threads", "Threads that parse the data (default: one per core); the description is the same for any number");
         var command = new Command("describe", "List each variable: storage type, variable label, value labels with counts, missing and distinct counts, range")
         {
             data, columns, format, threads,
@@ -23,7 +23,6 @@ internal static class DescribeCommand
         command.SetAction(parse => ModaCli.Guard(stderr, () =>
         {
             var wanted = parse.GetValue(columns)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (parse.GetValue(threads) is < 1) throw new UsageException("--threads must be 1 or more");
             using var reader = TableReaders.Open(parse.GetValue(data)!);
             var progress = StderrProgress.For(stderr, terminal);
             DataDescription description;

@@ -3,14 +3,19 @@ namespace Moda.Configuration;
 /// <summary>A configuration is invalid; <see cref="KeyPath"/> names the offending key.</summary>
 public sealed class ModaConfigurationException : Exception
 {
-    /// <summary>Creates the error for a key path such as <c>dimensions[2].indicators[0].deprivedIf</c>.</summary>
+    /// <summary>
+    /// Creates the error for a key path such as <c>dimensions[2].indicators[0].deprivedIf</c>. The
+    /// message is made one line (a value it quotes may span several), as the command prints it.
+    /// </summary>
     public ModaConfigurationException(string keyPath, string message, string? file = null)
-        : base(Format(keyPath, message, file))
+        : base(Format(keyPath, OneLine(message), file))
     {
         KeyPath = keyPath;
         File = file;
-        Reason = message;
+        Reason = OneLine(message);
     }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     /// <summary>The key path of the offending value.</summary>
     public string KeyPath { get; }

@@ -41,7 +41,7 @@ public static class SpecReader
         catch (JsonException e)
         {
             var line = e.LineNumber is long l ? $" at line {l + 1}, position {e.BytePositionInLine + 1}" : "";
-            throw new ModaConfigurationException("", $"not valid JSON{line}: {FirstSentence(e.Message)}", file);
+            throw new ModaConfigurationException("", $"not valid JSON{line}: {JsonReason(e.Message)}", file);
         }
         using (doc)
         {
@@ -51,10 +51,21 @@ public static class SpecReader
         }
     }
 
-    private static string FirstSentence(string message)
+    // System.Text.Json's message without the position it appends (the error gives the line, 1-based)
+    // and on one line. It quotes the text it could not read, which after a lost quote mark can be
+    // the rest of the file: a long quote keeps its first 40 characters.
+    internal static string JsonReason(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        foreach (var tail in (ReadOnlySpan<string>)[" LineNumber:", " Path:"])
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+        }
+        message = message.ReplaceLineEndings(" ").Trim();
+        const int Longest = 40;
+        if (message.StartsWith('\'') && message.IndexOf("' is ", 1, StringComparison.Ordinal) is var end and > Longest + 1)
+            message = string.Concat(message.AsSpan(0, Longest + 1), "...", message.AsSpan(end));
+        return message;
     }
 
     private sealed class Walker(string? file)

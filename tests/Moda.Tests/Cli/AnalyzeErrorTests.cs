@@ -40,6 +40,21 @@ public class AnalyzeErrorTests
         Assert.Contains("--k", o.Stderr, StringComparison.Ordinal);
     }
 
+    // Found by fuzzing: System.CommandLine's own message named the .NET type
+    // ("... as expected type 'System.Nullable`1[System.Int32]'").
+    [Theory]
+    [InlineData("analyze", "--k", "two")]
+    [InlineData("analyze", "--k", "1.5")]
+    [InlineData("analyze", "--threads", "x")]
+    [InlineData("describe", "--threads", "")]
+    public void ACountThatIsNotAWholeNumberIsNamedPlainly(string command, string option, string value)
+    {
+        var o = Run(command, Quickstart, option, value);
+        Assert.True(o.Exit == 2, o.ToString());
+        Assert.StartsWith($"moda: {option} must be 1 or more (a whole number), not '{value}'", o.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", o.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MissingDataFileArgumentExits2() => Assert.Equal(2, Run("analyze").Exit);
 

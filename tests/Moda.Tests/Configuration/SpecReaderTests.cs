@@ -129,6 +129,39 @@ public class SpecReaderTests
         Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
     }
 
+    // Found by fuzzing: with a quote mark lost, System.Text.Json quoted the rest of the file in its
+    // message (many lines) and appended its own 0-based position.
+    [Fact]
+    public void NotJsonAfterALostQuoteIsOneShortLine()
+    {
+        var rest = string.Concat(Enumerable.Repeat("\n    { \"name\": \"b\", \"column\": \"y\" },", 30));
+        var text = "{\n  \"name\": \"x\",\n  \"dimensions\": [\n    name\": \"a\" }," + rest + "\n  ]\n}";
+        var e = Assert.Throws<ModaConfigurationException>(() => SpecReader.Read(text));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.DoesNotContain("LineNumber", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON at line 4", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 200, e.Message);
+    }
+
+    [Fact]
+    public void AValueQuotedInAnErrorKeepsItToOneLine()
+    {
+        var e = Assert.Throws<ModaConfigurationException>(() => SpecReader.Read(Json(dims: """
+            [ { "name": "a", "indicators": [ { "name": "ia", "column": "x", "deprivedIf": "==\n\n1 and" } ] } ]
+            """)));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.DoesNotContain('\n', e.Reason);
+        Assert.Contains("dimensions[0].indicators[0].deprivedIf", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("'n' is an invalid start of a value. LineNumber: 3 | BytePositionInLine: 4.", "'n' is an invalid start of a value.")]
+    [InlineData("'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\nmore' is an invalid JSON literal. Expected the literal 'null'. LineNumber: 54",
+                "'abcdefghijklmnopqrstuvwxyzabcdefghijklmn...' is an invalid JSON literal. Expected the literal 'null'.")]
+    [InlineData("Expected depth to be zero at the end of the JSON payload. Path: $ | LineNumber: 9", "Expected depth to be zero at the end of the JSON payload.")]
+    public void JsonReasonDropsThePositionAndLongQuotes(string message, string expected) =>
+        Assert.Equal(expected, SpecReader.JsonReason(message));
+
     [Fact]
     public void RootMustBeAnObject()
     {
