@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Moda.Data;
 
 // What one chunk says of a variable: its dictionary and, where the variable has value labels,
@@ -111,8 +109,9 @@ internal sealed class VariableTally
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (var code = 0; code < dict.Count; code++)
         {
-            if (!double.TryParse(dict.Utf8(code), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !double.IsFinite(x))
-                return (false, 0, 0);
+            // NumberParser gives double.TryParse's answer (Float, invariant, finite), plain decimals
+            // by a fast path: a chunk of identifiers is 65,536 values to read (10M CSV: 7% of the time).
+            if (!NumberParser.TryParse(dict.Utf8(code), out var x)) return (false, 0, 0);
             min = Math.Min(min, x);
             max = Math.Max(max, x);
         }

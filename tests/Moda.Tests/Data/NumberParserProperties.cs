@@ -52,5 +52,9 @@ public class NumberParserProperties
     [InlineData("Infinity")]
     [InlineData("0x10")]
     [InlineData("00012.500")]
+    [InlineData(" 12")]     // describe reads a text column's values as numbers through it: cells keep their spaces
+    [InlineData("12 ")]
+    [InlineData("\t3")]
+    [InlineData("1 2")]
     public void EdgeCasesMatchTheBcl(string text) => Assert.True(SameAsBcl(text), text);
 }
