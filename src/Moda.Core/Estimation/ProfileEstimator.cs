@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Moda.Deprivation;
 using Moda.Results;
 
@@ -449,28 +448,29 @@ public sealed partial class ProfileEstimator
 
     // The domain's rows by their value of breakdown column b, values in code order: counted
     // first, so each value's rows are one array of its own size (lists that doubled held up to
-    // twice the domain's rows, and a copy of each value's on top).
+    // twice the domain's rows, and a copy of each value's on top). A row's value is its cell's,
+    // so rows are counted by cell and cells mapped to values: no look-up by value per row.
     private (int Code, int[] Rows)[] RowsByValue(int[] domainRows, int b)
     {
-        var counts = new Dictionary<int, int>();
+        var cells = _h.Cells;
+        var rowsOfCell = new int[cells.Count];
+        foreach (var r in domainRows) rowsOfCell[_cellOfRow[r]]++;
+        var counts = new SortedDictionary<int, int>();   // value code -> rows
+        for (var c = 0; c < cells.Count; c++)
+        {
+            if (rowsOfCell[c] == 0) continue;
+            counts.TryGetValue(cells[c][b], out var n);
+            counts[cells[c][b]] = n + rowsOfCell[c];
+        }
+        var groups = counts.Select(kv => (Code: kv.Key, Rows: new int[kv.Value])).ToArray();
+        var valueOfCell = new int[cells.Count];
+        var codes = groups.Select(g => g.Code).ToArray();
+        for (var c = 0; c < cells.Count; c++)
+            if (rowsOfCell[c] > 0) valueOfCell[c] = Array.BinarySearch(codes, cells[c][b]);
+        var filled = new int[groups.Length];
         foreach (var r in domainRows)
         {
-            ref var n = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, _h.Cells[_cellOfRow[r]][b], out _);
-            n++;
-        }
-        var codes = counts.Keys.ToArray();
-        Array.Sort(codes);
-        var index = new Dictionary<int, int>(codes.Length);
-        var groups = new (int Code, int[] Rows)[codes.Length];
-        for (var i = 0; i < codes.Length; i++)
-        {
-            index[codes[i]] = i;
-            groups[i] = (codes[i], new int[counts[codes[i]]]);
-        }
-        var filled = new int[codes.Length];
-        foreach (var r in domainRows)
-        {
-            var i = index[_h.Cells[_cellOfRow[r]][b]];
+            var i = valueOfCell[_cellOfRow[r]];
             groups[i].Rows[filled[i]++] = r;
         }
         return groups;
