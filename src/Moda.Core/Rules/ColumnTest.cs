@@ -36,20 +36,11 @@ internal sealed class ColumnTest
 
     /// <summary>A comparison of a column with a constant.</summary>
     public static ColumnTest Compare(int slot, CompareOp op, double constant, bool constantOnLeft, double[] missing) =>
-        new(slot, constantOnLeft ? Mirror(op) : op, constant, null, false, missing);
+        new(slot, constantOnLeft ? CompareKernel.Mirror(op) : op, constant, null, false, missing);
 
     /// <summary>Membership of a column's value in a list.</summary>
     public static ColumnTest In(int slot, double[] values, bool negated, double[] missing) =>
         new(slot, CompareOp.Equal, 0, values, negated, missing);
-
-    private static CompareOp Mirror(CompareOp op) => op switch
-    {
-        CompareOp.Less => CompareOp.Greater,
-        CompareOp.LessEqual => CompareOp.GreaterEqual,
-        CompareOp.Greater => CompareOp.Less,
-        CompareOp.GreaterEqual => CompareOp.LessEqual,
-        _ => op,
-    };
 
     /// <summary>True when <paramref name="other"/> is the same test (of another column, maybe).</summary>
     public bool SameTest(ColumnTest other) =>

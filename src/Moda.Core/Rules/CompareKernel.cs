@@ -25,25 +25,61 @@ internal static class CompareKernel
             ref var py = ref MemoryMarshal.GetReference(y);
             ref var pr = ref MemoryMarshal.GetReference(result);
             for (; i <= n - 4; i += 4)
-            {
-                var a = Vector256.LoadUnsafe(ref px, (nuint)i);
-                var b = Vector256.LoadUnsafe(ref py, (nuint)i);
-                var nan = ~(Vector256.Equals(a, a) & Vector256.Equals(b, b));
-                var t = op switch
-                {
-                    CompareOp.Less => Vector256.LessThan(a, b),
-                    CompareOp.LessEqual => Vector256.LessThanOrEqual(a, b),
-                    CompareOp.Greater => Vector256.GreaterThan(a, b),
-                    CompareOp.GreaterEqual => Vector256.GreaterThanOrEqual(a, b),
-                    CompareOp.Equal => Vector256.Equals(a, b),
-                    _ => ~Vector256.Equals(a, b),
-                };
-                var bits = (t.ExtractMostSignificantBits() & 0xF) | ((nan.ExtractMostSignificantBits() & 0xF) << 4);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref pr, i), Bytes[bits]);
-            }
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref pr, i), Four(op, Vector256.LoadUnsafe(ref px, (nuint)i), Vector256.LoadUnsafe(ref py, (nuint)i)));
         }
         CompareScalar(op, x[i..], y[i..], result[i..]);
     }
+
+    /// <summary>
+    /// <see cref="Compare(CompareOp, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{byte})"/>
+    /// against a constant <paramref name="c"/> (<c>x &lt; 2</c> in an expression): no column of
+    /// copies of it is made or read.
+    /// </summary>
+    public static void Compare(CompareOp op, ReadOnlySpan<double> x, double c, Span<byte> result)
+    {
+        var n = x.Length;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            ref var px = ref MemoryMarshal.GetReference(x);
+            ref var pr = ref MemoryMarshal.GetReference(result);
+            var b = Vector256.Create(c);
+            for (; i <= n - 4; i += 4)
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref pr, i), Four(op, Vector256.LoadUnsafe(ref px, (nuint)i), b));
+        }
+        for (; i < n; i++)
+        {
+            double a = x[i];
+            result[i] = double.IsNaN(a) || double.IsNaN(c) ? Truth.Unknown : Holds(op, a, c) ? Truth.Yes : Truth.No;
+        }
+    }
+
+    // Four lanes' truth bytes, lane 0 in the low byte.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Four(CompareOp op, Vector256<double> a, Vector256<double> b)
+    {
+        var nan = ~(Vector256.Equals(a, a) & Vector256.Equals(b, b));
+        var t = op switch
+        {
+            CompareOp.Less => Vector256.LessThan(a, b),
+            CompareOp.LessEqual => Vector256.LessThanOrEqual(a, b),
+            CompareOp.Greater => Vector256.GreaterThan(a, b),
+            CompareOp.GreaterEqual => Vector256.GreaterThanOrEqual(a, b),
+            CompareOp.Equal => Vector256.Equals(a, b),
+            _ => ~Vector256.Equals(a, b),
+        };
+        return Bytes[(t.ExtractMostSignificantBits() & 0xF) | ((nan.ExtractMostSignificantBits() & 0xF) << 4)];
+    }
+
+    /// <summary>The operator with its sides swapped: <c>c op x</c> is <c>x Mirror(op) c</c>.</summary>
+    public static CompareOp Mirror(CompareOp op) => op switch
+    {
+        CompareOp.Less => CompareOp.Greater,
+        CompareOp.LessEqual => CompareOp.GreaterEqual,
+        CompareOp.Greater => CompareOp.Less,
+        CompareOp.GreaterEqual => CompareOp.LessEqual,
+        _ => op,
+    };
 
     /// <summary>The reference: one element at a time.</summary>
     public static void CompareScalar(CompareOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<byte> result)

@@ -101,6 +101,8 @@ public sealed class RuleEvaluator
         private double[]? _buffer;
         private int _filled;
 
+        public double Value => value;
+
         public override double[] Eval(ColumnBatch b)
         {
             var buf = Buffer(ref _buffer, b.Count);
@@ -153,10 +155,12 @@ public sealed class RuleEvaluator
 
         public override byte[] Eval(ColumnBatch b)
         {
-            var x = left.Eval(b).AsSpan(0, b.Count);
-            var y = right.Eval(b).AsSpan(0, b.Count);
             var r = Buffer(ref _buffer, b.Count);
-            CompareKernel.Compare(op, x, y, r.AsSpan(0, b.Count));
+            var result = r.AsSpan(0, b.Count);
+            // A side that is a constant (has_tv == 0) is compared as one number, not as a column of copies.
+            if (right is ConstantOp c) CompareKernel.Compare(op, left.Eval(b).AsSpan(0, b.Count), c.Value, result);
+            else if (left is ConstantOp d) CompareKernel.Compare(CompareKernel.Mirror(op), right.Eval(b).AsSpan(0, b.Count), d.Value, result);
+            else CompareKernel.Compare(op, left.Eval(b).AsSpan(0, b.Count), right.Eval(b).AsSpan(0, b.Count), result);
             return r;
         }
     }

@@ -27,6 +27,26 @@ public class CompareKernelProperties
             return vector.AsSpan().SequenceEqual(scalar);
         });
 
+    // A constant side (x < 2 in an expression) is compared as one number: the same bytes as a
+    // column of copies of it, on either side (mirrored), tails and NaN included.
+    [Property(MaxTest = 300)]
+    public Property ConstantSideEqualsAColumnOfIt() =>
+        Prop.ForAll(Columns(), Gen.OneOf(Gen.Elements(Specials), ArbMap.Default.GeneratorFor<double>()).ToArbitrary(), Gen.Choose(0, 5).ToArbitrary(),
+            (xs, c, opIndex) =>
+            {
+                var op = (CompareOp)opIndex;
+                var copies = Enumerable.Repeat(c, xs.Length).ToArray();
+                var right = new byte[xs.Length];
+                var rightReference = new byte[xs.Length];
+                CompareKernel.Compare(op, xs, c, right);
+                CompareKernel.CompareScalar(op, xs, copies, rightReference);
+                var left = new byte[xs.Length];
+                var leftReference = new byte[xs.Length];
+                CompareKernel.Compare(CompareKernel.Mirror(op), xs, c, left);
+                CompareKernel.CompareScalar(op, copies, xs, leftReference);
+                return right.AsSpan().SequenceEqual(rightReference) && left.AsSpan().SequenceEqual(leftReference);
+            });
+
     [Fact]
     public void EveryLengthUpToSeventeen()
     {

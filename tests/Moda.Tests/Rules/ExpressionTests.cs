@@ -52,6 +52,31 @@ public class ExpressionTests
         Assert.Equal(expected, One(expr, 1, 2, 3));
     }
 
+    // A constant side is compared as one number (mirrored when on the left): nine rows, so the
+    // vector path and its tail both run, with missing values among them.
+    [Theory]
+    [InlineData("a < 2", "<", 2.0, 1)]
+    [InlineData("2 > a", "<", 2.0, 1)]
+    [InlineData("a >= 1", ">=", 1.0, 1)]
+    [InlineData("1 <= a", ">=", 1.0, 1)]
+    [InlineData("a == 0", "==", 0.0, 1)]
+    [InlineData("0 == a", "==", 0.0, 1)]
+    [InlineData("0 != a", "!=", 0.0, 1)]
+    [InlineData("a * 2 > 3", ">", 3.0, 2)]
+    [InlineData("3 < a * 2", ">", 3.0, 2)]
+    public void ConstantOnEitherSide(string expr, string op, double constant, double factor)
+    {
+        double[] a = [0, 1, 2, double.NaN, 3, -1, 0.5, 2, double.NaN];
+        var expected = a.Select(v =>
+        {
+            var x = v * factor;
+            if (double.IsNaN(x)) return U;
+            var holds = op switch { "<" => x < constant, ">=" => x >= constant, "==" => x == constant, "!=" => x != constant, _ => x > constant };
+            return holds ? Y : N;
+        }).ToArray();
+        Assert.Equal(expected, Eval(expr, ("a", Num(a))));
+    }
+
     [Fact]
     public void DivisionByZeroIsMissing()
     {
