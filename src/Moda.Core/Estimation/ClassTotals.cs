@@ -14,25 +14,24 @@ public sealed class ClassTotals
     // The per-dimension columns end with eight spare elements: a row's totals are added to in
     // vectors of eight (BitTotals), which touch, with exact zeros, up to seven past the last row's.
     private const int Spare = 8;
-    private int _capacity;
 
-    private ClassTotals(int dimensions, bool squares, int capacity)
+    private ClassTotals(int dimensions, bool squares, int length)
     {
         Dimensions = dimensions;
         HasSquares = squares;
-        _capacity = Math.Max(capacity, 16);
-        Unit = new int[_capacity];
-        Class = new int[_capacity];
-        Weight = new double[_capacity];
-        Weight2 = squares ? new double[_capacity] : [];
-        Count = new long[_capacity];
-        Deprived = new double[_capacity * dimensions + Spare];
-        Deprived2 = squares ? new double[_capacity * dimensions + Spare] : [];
-        NotDeprived2 = squares ? new double[_capacity * dimensions + Spare] : [];
+        Length = length;
+        Unit = new int[length];
+        Class = new int[length];
+        Weight = new double[length];
+        Weight2 = squares ? new double[length] : [];
+        Count = new long[length];
+        Deprived = new double[length * dimensions + Spare];
+        Deprived2 = squares ? new double[length * dimensions + Spare] : [];
+        NotDeprived2 = squares ? new double[length * dimensions + Spare] : [];
     }
 
     /// <summary>Number of (unit, class) rows.</summary>
-    public int Length { get; private set; }
+    public int Length { get; }
 
     /// <summary>Dimensions each row is split by (the domain's, in ascending order).</summary>
     public int Dimensions { get; }
@@ -41,28 +40,28 @@ public sealed class ClassTotals
     public bool HasSquares { get; }
 
     /// <summary>Sampling unit of each row.</summary>
-    public int[] Unit { get; private set; }
+    public int[] Unit { get; }
 
     /// <summary>Score class of each row.</summary>
-    public int[] Class { get; private set; }
+    public int[] Class { get; }
 
     /// <summary>Σ w of each row.</summary>
-    public double[] Weight { get; private set; }
+    public double[] Weight { get; }
 
     /// <summary>Σ w² of each row (only with <see cref="HasSquares"/>; empty otherwise).</summary>
-    public double[] Weight2 { get; private set; }
+    public double[] Weight2 { get; }
 
     /// <summary>Children of each row.</summary>
-    public long[] Count { get; private set; }
+    public long[] Count { get; }
 
     /// <summary>Σ w of the row's children deprived in dimension j, at row · <see cref="Dimensions"/> + j.</summary>
-    public double[] Deprived { get; private set; }
+    public double[] Deprived { get; }
 
     /// <summary>Σ w² of the row's children deprived in dimension j (only with <see cref="HasSquares"/>).</summary>
-    public double[] Deprived2 { get; private set; }
+    public double[] Deprived2 { get; }
 
     /// <summary>Σ w² of the row's children not deprived in dimension j (only with <see cref="HasSquares"/>).</summary>
-    public double[] NotDeprived2 { get; private set; }
+    public double[] NotDeprived2 { get; }
 
     /// <summary>The units with a row, ascending: where every per-unit total of this table may be nonzero.</summary>
     public int[] Support => _support ??= DistinctUnits();
@@ -93,17 +92,18 @@ public sealed class ClassTotals
                                     ReadOnlySpan<uint> deprivedBits, int dimensions, bool squares)
     {
         var n = rows?.Length ?? table.Length;
-        var stampOf = new int[classCount];  // per class: the run its slot belongs to
-        // Sized exactly by a first pass that only counts the rows, not by doubling: at 10M children
-        // a domain has millions of rows of ~100 bytes, and doubling held up to three times that.
-        var result = new ClassTotals(dimensions, squares, CountRows(table, rows, classOf, stampOf));
-        Array.Clear(stampOf);
-        var slotOf = new int[classCount];   // per class: its row in the current unit's run
-        var run = 0;
-        var current = -1;
-        var all = dimensions == 32 ? uint.MaxValue : (1u << dimensions) - 1;
         var unitOf = table.Unit;
         var keyOf = table.Key;
+        var runs = new RunRows(classCount);
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            var c = classOf[keyOf[r]];
+            if (c >= 0) runs.RowOf(unitOf[r], c, out _);
+        }
+        var result = new ClassTotals(dimensions, squares, runs.Count);
+        runs.Reset();
+        var all = dimensions == 32 ? uint.MaxValue : (1u << dimensions) - 1;
         for (var i = 0; i < n; i++)
         {
             var r = rows is null ? i : rows[i];
@@ -111,18 +111,11 @@ public sealed class ClassTotals
             var c = classOf[key];
             if (c < 0) continue;
             var unit = unitOf[r];
-            if (unit != current)
+            var o = runs.RowOf(unit, c, out var made);
+            if (made)
             {
-                current = unit;
-                run++;
-            }
-            int o;
-            if (stampOf[c] == run) o = slotOf[c];
-            else
-            {
-                o = result.NewRow(unit, c);
-                stampOf[c] = run;
-                slotOf[c] = o;
+                result.Unit[o] = unit;
+                result.Class[o] = c;
             }
             var w = table.Weight[r];
             result.Weight[o] += w;
@@ -137,30 +130,6 @@ public sealed class ClassTotals
             BitTotals.AddToRow(result.NotDeprived2.AsSpan(at), ~bits & all, w2);
         }
         return result;
-    }
-
-    // The rows Build makes: one per (run of a unit, class) met.
-    private static int CountRows(EntryTable table, int[]? rows, ReadOnlySpan<int> classOf, int[] stampOf)
-    {
-        var n = rows?.Length ?? table.Length;
-        int run = 0, current = -1, count = 0;
-        var unitOf = table.Unit;
-        var keyOf = table.Key;
-        for (var i = 0; i < n; i++)
-        {
-            var r = rows is null ? i : rows[i];
-            var c = classOf[keyOf[r]];
-            if (c < 0) continue;
-            if (unitOf[r] != current)
-            {
-                current = unitOf[r];
-                run++;
-            }
-            if (stampOf[c] == run) continue;
-            stampOf[c] = run;
-            count++;
-        }
-        return count;
     }
 
     /// <summary>
@@ -239,41 +208,5 @@ public sealed class ClassTotals
             return;
         }
         foreach (var c in support) units[c] = 0;
-    }
-
-    private int NewRow(int unit, int c)
-    {
-        if (Length == _capacity)
-        {
-            _capacity *= 2;
-            Unit = Grow(Unit);
-            Class = Grow(Class);
-            Weight = Grow(Weight);
-            if (HasSquares) Weight2 = Grow(Weight2);
-            Count = Grow(Count);
-            Deprived = GrowSpared(Deprived);
-            if (HasSquares)
-            {
-                Deprived2 = GrowSpared(Deprived2);
-                NotDeprived2 = GrowSpared(NotDeprived2);
-            }
-        }
-        Unit[Length] = unit;
-        Class[Length] = c;
-        return Length++;
-    }
-
-    private double[] GrowSpared(double[] a)
-    {
-        var bigger = new double[_capacity * Dimensions + Spare];
-        Array.Copy(a, bigger, Length * Dimensions);
-        return bigger;
-    }
-
-    private T[] Grow<T>(T[] a)
-    {
-        var bigger = new T[_capacity];
-        Array.Copy(a, bigger, Length);
-        return bigger;
     }
 }

@@ -173,82 +173,47 @@ public sealed class EntryTable
     }
 
     // Rows ordered by unit: a unit's rows of each projection are written where its keys are first
-    // met in the unit, and summed in place. A first pass counts the rows, so the columns are made
-    // exactly as long as they need to be (at 10M children a projection has millions of rows, and
-    // growing lists held up to three times that while they doubled and were copied).
+    // met in the unit, and summed in place, counted first (RunRows).
     private EntryTable[] ProjectByUnit(int[]? rows, int[][] maps, int keyCount)
     {
         var projections = maps.Length;
         var squares = HasSquares;
         var n = rows?.Length ?? Length;
-        var stamp = new int[projections][];    // per projection and key: the unit run its row belongs to (1-based)
-        var slot = new int[projections][];     // ... and that row
-        for (var p = 0; p < projections; p++)
-        {
-            stamp[p] = new int[keyCount];
-            slot[p] = new int[keyCount];
-        }
-        var filled = new int[projections];
-        var run = 0;
-        var current = -1;
+        var runs = new RunRows[projections];
+        for (var p = 0; p < projections; p++) runs[p] = new RunRows(keyCount);
         for (var i = 0; i < n; i++)
         {
             var r = rows is null ? i : rows[i];
-            if (Unit[r] != current)
-            {
-                current = Unit[r];
-                run++;
-            }
-            var key = Key[r];
             for (var p = 0; p < projections; p++)
-            {
-                var k = maps[p][key];
-                if (k < 0 || stamp[p][k] == run) continue;
-                stamp[p][k] = run;
-                filled[p]++;
-            }
+                if (maps[p][Key[r]] is var k and >= 0) runs[p].RowOf(Unit[r], k, out _);
         }
 
         var result = new EntryTable[projections];
         for (var p = 0; p < projections; p++)
         {
-            var m = filled[p];
+            var m = runs[p].Count;
             result[p] = new EntryTable(new int[m], new int[m], new double[m], squares ? new double[m] : [], new long[m], keyCount);
-            Array.Clear(stamp[p]);
-            filled[p] = 0;
+            runs[p].Reset();
         }
-        run = 0;
-        current = -1;
         for (var i = 0; i < n; i++)
         {
             var r = rows is null ? i : rows[i];
             var unit = Unit[r];
-            if (unit != current)
-            {
-                current = unit;
-                run++;
-            }
             var key = Key[r];
-            double weight = Weight[r], weight2 = squares ? Weight2[r] : 0;
-            var c = Count[r];
             for (var p = 0; p < projections; p++)
             {
                 var k = maps[p][key];
                 if (k < 0) continue;
                 var t = result[p];
-                int o;
-                if (stamp[p][k] == run) o = slot[p][k];
-                else
+                var o = runs[p].RowOf(unit, k, out var made);
+                if (made)
                 {
-                    o = filled[p]++;
-                    stamp[p][k] = run;
-                    slot[p][k] = o;
                     t.Unit[o] = unit;
                     t.Key[o] = k;
                 }
-                t.Weight[o] += weight;
-                if (squares) t.Weight2[o] += weight2;
-                t.Count[o] += c;
+                t.Weight[o] += Weight[r];
+                if (squares) t.Weight2[o] += Weight2[r];
+                t.Count[o] += Count[r];
             }
         }
         return result;

@@ -455,23 +455,21 @@ public sealed partial class ProfileEstimator
         var cells = _h.Cells;
         var rowsOfCell = new int[cells.Count];
         foreach (var r in domainRows) rowsOfCell[_cellOfRow[r]]++;
-        var counts = new SortedDictionary<int, int>();   // value code -> rows
-        for (var c = 0; c < cells.Count; c++)
-        {
-            if (rowsOfCell[c] == 0) continue;
-            counts.TryGetValue(cells[c][b], out var n);
-            counts[cells[c][b]] = n + rowsOfCell[c];
-        }
-        var groups = counts.Select(kv => (Code: kv.Key, Rows: new int[kv.Value])).ToArray();
+        var used = Enumerable.Range(0, cells.Count).Where(c => rowsOfCell[c] > 0).ToArray();
+        var codes = used.Select(c => cells[c][b]).Distinct().Order().ToArray();
         var valueOfCell = new int[cells.Count];
-        var codes = groups.Select(g => g.Code).ToArray();
-        for (var c = 0; c < cells.Count; c++)
-            if (rowsOfCell[c] > 0) valueOfCell[c] = Array.BinarySearch(codes, cells[c][b]);
-        var filled = new int[groups.Length];
+        var size = new int[codes.Length];
+        foreach (var c in used)
+        {
+            valueOfCell[c] = Array.BinarySearch(codes, cells[c][b]);
+            size[valueOfCell[c]] += rowsOfCell[c];
+        }
+        var groups = codes.Select((code, v) => (Code: code, Rows: new int[size[v]])).ToArray();
+        var filled = new int[codes.Length];
         foreach (var r in domainRows)
         {
-            var i = valueOfCell[_cellOfRow[r]];
-            groups[i].Rows[filled[i]++] = r;
+            var v = valueOfCell[_cellOfRow[r]];
+            groups[v].Rows[filled[v]++] = r;
         }
         return groups;
     }
