@@ -305,6 +305,11 @@ public sealed partial class ProfileEstimator
         var strata = _engine.Design.StratumCount;
         var rates = new List<IndicatorRate>();
         var count = _plan.Indicators.Count;
+        // Per-unit totals in the call's scratch, cleared per indicator, not two new arrays of every
+        // unit each (16 indicators, three domains, 400,000 PSUs: 300 MB made and dropped).
+        var s = TakeScratch();
+        s.Begin(null);
+        double[] y = s.Complete, x = s.Identified, y2 = new double[strata], x2 = new double[strata];
         for (var i = 0; i < count; i++)
         {
             var ind = _plan.Indicators[i];
@@ -314,7 +319,10 @@ public sealed partial class ProfileEstimator
                 rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], dimensionRates[Array.IndexOf(dims, ind.Dimension)]));
                 continue;
             }
-            double[] y = new double[_units], x = new double[_units], y2 = new double[strata], x2 = new double[strata];
+            Array.Clear(y);
+            Array.Clear(x);
+            Array.Clear(y2);
+            Array.Clear(x2);
             for (var unit = 0; unit < _units; unit++)
             {
                 if (_h.IndicatorTotals(unit) is not { } totals) continue;
@@ -332,6 +340,7 @@ public sealed partial class ProfileEstimator
             }
             rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], Engine.Ratio(y, x, y2, x2)));
         }
+        GiveBack(s);
         return rates;
     }
 
