@@ -112,15 +112,11 @@ public sealed class ClassTotals
             if (c < 0) continue;
             var unit = unitOf[r];
             var o = runs.RowOf(unit, c, out var made);
-            if (made)
-            {
-                result.Unit[o] = unit;
-                result.Class[o] = c;
-            }
+            var at = o * dimensions;
+            if (made) result.Start(o, unit, c);
             var w = table.Weight[r];
             result.Weight[o] += w;
             result.Count[o] += table.Count[r];
-            var at = o * dimensions;
             var bits = deprivedBits[key];
             BitTotals.AddToRow(result.Deprived.AsSpan(at), bits, w);
             if (!squares) continue;
@@ -130,6 +126,28 @@ public sealed class ClassTotals
             BitTotals.AddToRow(result.NotDeprived2.AsSpan(at), ~bits & all, w2);
         }
         return result;
+    }
+
+    // Row o is made: its unit and class are set and its totals written as zeros before they are
+    // added to. The columns are new, and at 10M children hundreds of megabytes: memory the process
+    // has not touched yet. Adding to such a page first reads it, which maps the shared zero page,
+    // and the write then faults again to replace it, signalling the other core to flush its TLB;
+    // writing first takes one fault a page (a fifth of a Hubei-layout estimation's time went to
+    // those faults). The clear reaches as far as a row's vectors do (BitTotals.AddToRow), into
+    // rows not made yet, whose totals are zero still.
+    private void Start(int o, int unit, int c)
+    {
+        Unit[o] = unit;
+        Class[o] = c;
+        Weight[o] = 0;
+        Count[o] = 0;
+        var at = o * Dimensions;
+        var reach = Math.Min(Dimensions + Spare, Deprived.Length - at);
+        Deprived.AsSpan(at, reach).Clear();
+        if (!HasSquares) return;
+        Weight2[o] = 0;
+        Deprived2.AsSpan(at, reach).Clear();
+        NotDeprived2.AsSpan(at, reach).Clear();
     }
 
     /// <summary>
