@@ -26,4 +26,8 @@ public sealed record AnalysisOptions
 
     // Tests: every subgroup's figures over all units, to hold the small-subgroup path to them.
     internal bool DenseSubgroups { get; init; }
+
+    // Tests: each dimension's censored headcount and contribution estimated alone, to hold the
+    // side-by-side estimation of them (RatioEngine.Ratios) to it.
+    internal bool OneFigureAtATime { get; init; }
 }

@@ -72,7 +72,7 @@ public sealed class ModaAnalysis
         var v = plan.Spec.Variance;
         var design = new SurveyDesign(histogram, v, reader.Path, plan.Spec.Strata, v.Fpc);
         var engine = new RatioEngine(design, v, options.BootstrapCounts);
-        var estimator = new ProfileEstimator(plan, histogram, engine, releaseHistogramEntries: true) { DenseSubgroups = options.DenseSubgroups };
+        var estimator = new ProfileEstimator(plan, histogram, engine, releaseHistogramEntries: true) { DenseSubgroups = options.DenseSubgroups, OneFigureAtATime = options.OneFigureAtATime };
         var results = new ModaResults
         {
             Tool = new ToolInfo("moda", ModaInfo.Version),

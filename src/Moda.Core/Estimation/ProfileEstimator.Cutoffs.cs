@@ -138,14 +138,23 @@ public sealed partial class ProfileEstimator
         classes.DeprivedTotals(weighted, s.Contributions, _units, support);
         var censored = new Results.Estimate[d];
         var contributions = new Results.Estimate[d];
-        for (var j = 0; j < d; j++)
-        {
-            var dim = j;
-            censored[j] = Engine.Ratio(s.Censored.AsSpan(j * _units, _units), s.Complete,
-                (ratio, scale, q) => classes.DeprivedSquares(dim, deprived, ones, ratio, scale, _stratumOf, q), support);
-            contributions[j] = Engine.Ratio(s.Contributions.AsSpan(j * _units, _units), s.Intensity,
-                (ratio, scale, q) => classes.DeprivedSquares(dim, weighted, intensity, ratio, scale, _stratumOf, q), support);
-        }
+        SquaresOf CensoredSquares(int j) => (ratio, scale, q) => classes.DeprivedSquares(j, deprived, ones, ratio, scale, _stratumOf, q);
+        SquaresOf ContributionSquares(int j) => (ratio, scale, q) => classes.DeprivedSquares(j, weighted, intensity, ratio, scale, _stratumOf, q);
+        if (OneFigureAtATime)
+            for (var j = 0; j < d; j++)
+            {
+                censored[j] = Engine.Ratio(s.Censored.AsSpan(j * _units, _units), s.Complete, CensoredSquares(j), support);
+                contributions[j] = Engine.Ratio(s.Contributions.AsSpan(j * _units, _units), s.Intensity, ContributionSquares(j), support);
+            }
+        else
+            // The dimensions' figures side by side, in chunks of eight (UnitLanes).
+            for (var j = 0; j < d; j += UnitLanes.Width)
+            {
+                var n = Math.Min(UnitLanes.Width, d - j);
+                var from = j;
+                Engine.Ratios(s.Censored.AsSpan(j * _units, n * _units), n, s.Complete, i => CensoredSquares(from + i), support, censored.AsSpan(j, n));
+                Engine.Ratios(s.Contributions.AsSpan(j * _units, n * _units), n, s.Intensity, i => ContributionSquares(from + i), support, contributions.AsSpan(j, n));
+            }
         return new CutoffResult(cut.K, cut.Share,
             Engine.Ratio(s.Identified, s.Complete, Squares(classes, id, ones), support),
             Engine.Ratio(s.Intensity, s.Identified, Squares(classes, intensity, id), support),
@@ -160,6 +169,10 @@ public sealed partial class ProfileEstimator
 
     // Tests: no subgroup is small (see SupportOf).
     internal bool DenseSubgroups { get; init; }
+
+    // Tests: each dimension's censored headcount and contribution estimated alone, not side by
+    // side with the others' (RatioEngine.Ratios).
+    internal bool OneFigureAtATime { get; init; }
 
     private double[] Intensity(Cut cut) => ByClass(c => cut.Identified[c] * _classes[c].Score);
 

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.Distributions;
 using Moda.Configuration;
 using Moda.Results;
@@ -147,6 +148,58 @@ public sealed class RatioEngine
             squares(ratio, 1 / (total * total), _q);
         }
         return Finish(ratio, total, yUnits, xUnits, support);
+    }
+
+    /// <summary>
+    /// Up to eight ratios over one x at once, each to the last bit the one <see cref="Ratio(ReadOnlySpan{double}, ReadOnlySpan{double}, SquaresOf, int[])"/>
+    /// gives it: figure j's per-unit totals are <paramref name="yUnits"/>[j · units + c] (units =
+    /// the length of <paramref name="xUnits"/>), its squares <paramref name="squares"/>(j). The
+    /// figures share the passes over the units (<see cref="SurveyDesign.Variances"/>); designs
+    /// whose children are their own PSUs, and replicate weights, take them one at a time.
+    /// </summary>
+    public void Ratios(ReadOnlySpan<double> yUnits, int figures, ReadOnlySpan<double> xUnits, Func<int, SquaresOf> squares,
+                       int[]? support, Span<Estimate> result)
+    {
+        var units = xUnits.Length;
+        if (ChildIsPsu || _replicates is not null || figures > UnitLanes.Width || !Vector256.IsHardwareAccelerated)
+        {
+            for (var j = 0; j < figures; j++) result[j] = Ratio(yUnits.Slice(j * units, units), xUnits, squares(j), support);
+            return;
+        }
+        var lanes = new UnitLanes(yUnits, figures, units);
+        Vector256<double> sa = default, sb = default;
+        var total = 0.0;
+        if (support is null)
+            for (var c = 0; c < units; c++)
+            {
+                var (a, b) = lanes.At(c);
+                sa += a;
+                sb += b;
+                total += xUnits[c];
+            }
+        else
+            foreach (var c in support)
+            {
+                var (a, b) = lanes.At(c);
+                sa += a;
+                sb += b;
+                total += xUnits[c];
+            }
+        if (!(total > 0))
+        {
+            result[..figures].Fill(Estimate.Undefined);
+            return;
+        }
+        Span<double> ratios = stackalloc double[UnitLanes.Width];
+        UnitLanes.Narrow(sa, sb, ratios);
+        for (var j = 0; j < figures; j++) ratios[j] /= total;
+        Span<double> variances = stackalloc double[UnitLanes.Width];
+        Design.Variances(yUnits, figures, xUnits, ratios[..figures], total, support, variances);
+        for (var j = 0; j < figures; j++)
+        {
+            var se = Math.Sqrt(variances[j]);
+            result[j] = new Estimate(ratios[j], se, ratios[j] - _quantile * se, ratios[j] + _quantile * se);
+        }
     }
 
     /// <summary>The denominator of a family of ratios over subgroups of one group whose per-unit totals are <paramref name="xUnits"/> (kept, not copied).</summary>
