@@ -100,54 +100,6 @@ public sealed partial class ProfileEstimator
 
     private RatioEngine Engine => _engines.Value!;
 
-    /// <summary>
-    /// The difference <paramref name="valueA"/> − <paramref name="valueB"/> of a measure (H, A or M0)
-    /// at count cut-off <paramref name="k"/> between two values of a breakdown column, within an age
-    /// group (or <c>all</c>), with the standard error of a difference within one survey.
-    /// </summary>
-    /// <exception cref="ArgumentException">An unknown group, column, value or measure.</exception>
-    public Results.Estimate Difference(string group, string column, string valueA, string valueB, int k, string measure)
-    {
-        var d = Domains().FirstOrDefault(x => x.Name == group) ?? throw new ArgumentException($"no age group '{group}'", nameof(group));
-        return Difference(d, column, valueA, valueB, k, measure);
-    }
-
-    private Results.Estimate Difference(Domain d, string column, string valueA, string valueB, int k, string measure) =>
-        Difference(SubgroupClasses(d, column, valueA), SubgroupClasses(d, column, valueB), CountCut(k, d), measure);
-
-    // The children of one value of a breakdown column within a domain, by score class (empty for a value no child has).
-    private EntryTable SubgroupClasses(Domain d, string column, string value)
-    {
-        var b = _plan.GroupByNames.ToList().IndexOf(column);
-        if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
-        var dict = _h.GroupByDictionaries[b];
-        var code = value == "(missing)" ? -1 : dict?.Find(value) is int c and >= 0 ? c : -2;
-        return _table.Project(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray(), _classOf, _classes.Count, _units);
-    }
-
-    private Results.Estimate Difference(EntryTable a, EntryTable b, Cut cut, string measure)
-    {
-        var intensity = ByClass(c => cut.Identified[c] * _classes[c].Score);
-        var (y, x) = measure switch
-        {
-            "H" => (cut.Identified, Ones()),
-            "M0" => (intensity, Ones()),
-            "A" => (intensity, cut.Identified),
-            _ => throw new ArgumentException($"measure must be H, A or M0, not '{measure}'", nameof(measure)),
-        };
-        return Engine.Difference(a, y, x, b, y, x);
-    }
-
-    // A configured contrast at every count cut-off: the two subgroups are projected once.
-    private ContrastResult Contrast(Domain d, Configuration.ContrastSpec c, List<Cut> cuts)
-    {
-        var a = SubgroupClasses(d, c.Column, c.A);
-        var b = SubgroupClasses(d, c.Column, c.B);
-        return new ContrastResult(c.Column, c.A, c.B, cuts.Where(x => x.K is not null)
-            .Select(x => new ContrastCutoff(x.K!.Value, Difference(a, b, x, "H"), Difference(a, b, x, "A"), Difference(a, b, x, "M0")))
-            .ToArray());
-    }
-
     // An age group, or the pooled group: the histogram rows of its children and its dimensions.
     private sealed record Domain(string Name, int[] Groups, int[] Rows, uint DimensionMask);
 

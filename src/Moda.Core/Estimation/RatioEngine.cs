@@ -17,6 +17,7 @@ public sealed class RatioEngine
     private readonly double[] _y, _x;   // per unit: Σ w·y, Σ w·x
     private readonly double[] _q;       // per stratum, when each child is its own PSU: Σ w²(y − R x)² / X²
     private double[]? _ua, _ub;         // per unit: the two influences of a difference (made when first asked)
+    private double[]? _yb, _xb;         // per unit: the second table's Σ w·y, Σ w·x of a difference of tables
     private readonly double _quantile;
     private readonly double[][]? _replicates; // per replicate, the multiplier of each unit
     private readonly double _replicateScale;
@@ -65,7 +66,11 @@ public sealed class RatioEngine
         Totals(t, x, _x);
         var (sum, total) = Sums(_y, _x); // numerator and denominator summed alike, so y = x gives exactly 1
         var ratio = sum / total;
-        if (ChildIsPsu && total > 0) Squares(t, y, x, ratio, total, _q, clear: true);
+        if (ChildIsPsu && total > 0)
+        {
+            Array.Clear(_q);
+            Squares(t, y, x, ratio, 1 / (total * total), _q);
+        }
         return Finish(ratio, total, _y, _x);
     }
 
@@ -277,30 +282,48 @@ public sealed class RatioEngine
     {
         Totals(a, yA, _y);
         Totals(a, xA, _x);
-        var (sa, ta) = Sums(_y, _x);
+        Totals(b, yB, _yb ??= new double[_y.Length]);
+        Totals(b, xB, _xb ??= new double[_x.Length]);
+        var a2 = a;
+        var b2 = b;
+        var ya = yA.ToArray();
+        var xa = xA.ToArray();
+        var yb = yB.ToArray();
+        var xb = xB.ToArray();
+        return Difference(_y, _x, (ratio, scale, q) => Squares(a2, ya, xa, ratio, scale, q),
+                          _yb, _xb, (ratio, scale, q) => Squares(b2, yb, xb, ratio, scale, q));
+    }
+
+    /// <summary>
+    /// The difference of two ratios (a − b) of per-unit totals computed by the caller, over
+    /// disjoint sets of children, with the SE of the difference in one survey. The squares are
+    /// asked only where each child is its own PSU, as in <see cref="Ratio(ReadOnlySpan{double}, ReadOnlySpan{double}, SquaresOf)"/>.
+    /// </summary>
+    public Estimate Difference(ReadOnlySpan<double> yA, ReadOnlySpan<double> xA, SquaresOf squaresA,
+                               ReadOnlySpan<double> yB, ReadOnlySpan<double> xB, SquaresOf squaresB)
+    {
+        var (sa, ta) = Sums(yA, xA);
         var ra = sa / ta;
-        var ua = Influence(ra, ta, _ua ??= new double[_y.Length]);
+        var ua = Influence(yA, xA, ra, ta, _ua ??= new double[_y.Length]);
         var qa = new double[_q.Length];
-        if (ChildIsPsu && ta > 0) Squares(a, yA, xA, ra, ta, qa, clear: true);
-        var repA = ReplicateRatios(_y, _x);
-        Totals(b, yB, _y);
-        Totals(b, xB, _x);
-        var (sb, tb) = Sums(_y, _x);
+        if (ChildIsPsu && ta > 0) squaresA(ra, 1 / (ta * ta), qa);
+        var repA = ReplicateRatios(yA, xA);
+        var (sb, tb) = Sums(yB, xB);
         var rb = sb / tb;
         if (!(ta > 0 && tb > 0)) return Estimate.Undefined;
-        var ub = Influence(rb, tb, _ub ??= new double[_y.Length]);
+        var ub = Influence(yB, xB, rb, tb, _ub ??= new double[_y.Length]);
         var d = ra - rb;
         double se;
         if (repA is null)
         {
             for (var c = 0; c < ua.Length; c++) ua[c] -= ub[c];
             // Without clusters Σ (u_a,i − u_b,i)² = Σ u_a,i² + Σ u_b,i², the domains being disjoint.
-            if (ChildIsPsu) Squares(b, yB, xB, rb, tb, qa, clear: false);
+            if (ChildIsPsu) squaresB(rb, 1 / (tb * tb), qa);
             se = Math.Sqrt(Design.Variance(ua, qa));
         }
         else
         {
-            var repB = ReplicateRatios(_y, _x)!;
+            var repB = ReplicateRatios(yB, xB)!;
             for (var r = 0; r < repA.Length; r++) repA[r] -= repB[r];
             se = Math.Sqrt(ReplicateVariance(repA));
         }
@@ -316,8 +339,8 @@ public sealed class RatioEngine
         return new Estimate(ratio, se, ratio - _quantile * se, ratio + _quantile * se);
     }
 
-    // Per-unit totals Σ w·f(key) into units.
-    private static void Totals(EntryTable t, ReadOnlySpan<double> f, double[] units)
+    /// <summary>Per-unit totals Σ w·f(key) of a table into <paramref name="units"/> (cleared first).</summary>
+    internal static void Totals(EntryTable t, ReadOnlySpan<double> f, double[] units)
     {
         Array.Clear(units);
         var unit = t.Unit;
@@ -331,12 +354,13 @@ public sealed class RatioEngine
         }
     }
 
-    // When each child is its own PSU the variance needs Σ u_i² = Σ w_i²(y_i − R x_i)²/X² per
-    // stratum; children of one row share y and x, so the row's Σ w² carries them exactly.
-    private void Squares(EntryTable t, ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total, double[] q, bool clear)
+    /// <summary>
+    /// Adds Σ scale·w²(y − R x)² of a table's children per stratum into <paramref name="q"/> (y, x
+    /// by key): when each child is its own PSU the variance needs Σ u_i² = Σ w_i²(y_i − R x_i)²/X²
+    /// per stratum; children of one row share y and x, so the row's Σ w² carries them exactly.
+    /// </summary>
+    internal void Squares(EntryTable t, ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double scale, double[] q)
     {
-        if (clear) Array.Clear(q);
-        var scale = 1 / (total * total);
         for (var r = 0; r < t.Length; r++)
         {
             var k = t.Key[r];
@@ -349,9 +373,9 @@ public sealed class RatioEngine
     // Each unit's influence (y − R x) / X into u (the engine's buffer for it: a difference is
     // asked per cut-off and measure, and two new arrays of every unit each time were most of a
     // census-scale contrast's memory).
-    private double[] Influence(double ratio, double total, double[] u)
+    private static double[] Influence(ReadOnlySpan<double> y, ReadOnlySpan<double> x, double ratio, double total, double[] u)
     {
-        for (var c = 0; c < u.Length; c++) u[c] = (_y[c] - ratio * _x[c]) / total;
+        for (var c = 0; c < u.Length; c++) u[c] = (y[c] - ratio * x[c]) / total;
         return u;
     }
 
