@@ -22,6 +22,8 @@ public sealed partial class SurveyHistogram
     private readonly bool _rowUnits;
     private readonly int _indicatorStride;          // values per unit: IndicatorWidth for each (group, indicator) that applies
     private readonly int[] _indicatorOffset;        // per group × indicator: its values' offset in a unit's totals, or -1
+    private readonly int[] _indicatorTarget;        // AddIndicators' offsets (see the constructor)
+    private readonly double[] _indicatorSums;       // AddIndicators' copy of a unit's totals, with spare slots
     private readonly bool _packPatterns;
     private readonly LongIntMap _patternIndex = new(capacity: 8); // only for plans too wide for the key table
     private readonly Dictionary<UInt128, int> _wideIndex = [];
@@ -77,6 +79,15 @@ public sealed partial class SurveyHistogram
                 _indicatorOffset[g * plan.Indicators.Count + i] = applies ? _indicatorStride : -1;
                 if (applies) _indicatorStride += IndicatorWidth;
             }
+        // Per (group + 1) × indicator, where AddIndicators sums a row: its offset, or the spare
+        // slots past the totals (row 0: rows in no age group).
+        _indicatorSums = new double[_indicatorStride + IndicatorWidth];
+        _indicatorTarget = new int[(plan.Groups.Count + 1) * plan.Indicators.Count];
+        for (var t = 0; t < _indicatorTarget.Length; t++)
+        {
+            var o = t < plan.Indicators.Count ? -1 : _indicatorOffset[t - plan.Indicators.Count];
+            _indicatorTarget[t] = o < 0 ? _indicatorStride : o;
+        }
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
         _keys = PatternKeys.Of(plan);
         if (plan.GroupBySlots.Count > 4)
@@ -499,36 +510,49 @@ public sealed partial class SurveyHistogram
     }
 
     // Per age group and indicator of the unit: Σw and Σw² of the children deprived and observed.
+    // A row's truth is as random as the children's answers, so what it adds is not a branch: a
+    // total it does not count in gets an exact +0 (the weight's bits masked off), which leaves
+    // every sum as it was. Rows of groups the indicator does not apply to, and rows in no group,
+    // have an Unknown truth and add only zeros; they go to spare slots past the unit's totals,
+    // which are summed in a copy that has them. Each total adds the same terms in the same order
+    // as a branch per row would.
     private void AddIndicators(ChildClassifier c, ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int start, int end, int unit)
     {
         var indicators = _plan.Indicators;
+        var n = indicators.Count;
         var all = Indicators(unit);
+        var sums = _indicatorSums;
+        all.CopyTo(sums, 0);
         var truths = c.IndicatorTruth; // once: the getter makes any truth not made yet
         var groups = c.Group;
-        var offsets = _indicatorOffset;
+        var target = _indicatorTarget;
         var squares = HasSquares;
-        // Indicator by indicator, each over the run's rows in order: every total adds its rows in
-        // the order a row-by-row loop adds them.
-        for (var i = 0; i < indicators.Count; i++)
+        for (var i = 0; i < n; i++)
         {
             if (indicators[i].IsWholeDimension) continue;
             var truth = truths[i];
             for (var r = start; r < end; r++)
             {
-                if (slots[r] < 0) continue;
-                var o = offsets[groups[r] * indicators.Count + i];
-                if (o < 0) continue;
+                // Row 0 of the targets is for rows in no age group (their slot is negative).
+                var o = target[((groups[r] | (slots[r] >> 31)) + 1) * n + i];
                 var t = truth[r];
-                if (t == Rules.Truth.Unknown) continue;
                 var w = weight.IsEmpty ? 1.0 : weight[r];
-                if (t == Rules.Truth.Yes) all[o] += w;
-                all[o + 1] += w;
+                var deprived = -(long)(t >> 1);          // Yes (2): all ones; No (0), Unknown (1): zero
+                var observed = -(long)((t ^ 1) & 1);     // No, Yes: all ones; Unknown: zero
+                sums[o] += Masked(w, deprived);
+                sums[o + 1] += Masked(w, observed);
                 if (!squares) continue;
-                if (t == Rules.Truth.Yes) all[o + 2] += w * w;
-                all[o + 3] += w * w;
+                var w2 = w * w;
+                sums[o + 2] += Masked(w2, deprived);
+                sums[o + 3] += Masked(w2, observed);
             }
         }
+        sums.AsSpan(0, all.Length).CopyTo(all);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Masked(double value, long mask) =>
+        BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(value) & mask);
 
     private double[] Indicators(int unit)
     {
