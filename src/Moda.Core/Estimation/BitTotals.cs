@@ -43,6 +43,8 @@ internal static class BitTotals
 
     private static void AddEight(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, int dimensions, double[] totals, int units)
     {
+        if (dimensions < 1) return;
+        var lanes = new UnitLanes(totals, dimensions, units); // checks that totals holds dimensions × units
         var n = rows?.Length ?? unit.Length;
         var current = -1;
         Vector256<double> a = default, b = default;
@@ -52,9 +54,10 @@ internal static class BitTotals
             var u = unit[r];
             if (u != current)
             {
+                if ((uint)u >= (uint)units) throw new ArgumentOutOfRangeException(nameof(unit), u, $"a unit must be below {units}");
                 if (current >= 0) Store(totals, units, dimensions, current, a, b);
                 current = u;
-                (a, b) = Load(totals, units, dimensions, u);
+                (a, b) = lanes.At(u);
             }
             var (low, high) = Lanes(bits[key[r]], value[r]);
             a += low;
@@ -97,6 +100,8 @@ internal static class BitTotals
             AddProductsByDimension(unit, cls, values, f, d, totals, units);
             return;
         }
+        if (d < 1) return;
+        var lanes = new UnitLanes(totals, d, units); // checks that totals holds d × units
         ref var pv = ref MemoryMarshal.GetReference(values);
         ref var pf = ref MemoryMarshal.GetReference(f);
         var current = -1;
@@ -106,9 +111,10 @@ internal static class BitTotals
             var u = unit[r];
             if (u != current)
             {
+                if ((uint)u >= (uint)units) throw new ArgumentOutOfRangeException(nameof(unit), u, $"a unit must be below {units}");
                 if (current >= 0) Store(totals, units, d, current, a, b);
                 current = u;
-                (a, b) = Load(totals, units, d, u);
+                (a, b) = lanes.At(u);
             }
             var row = (nuint)(r * d);
             var at = (nuint)(cls[r] * d);
@@ -150,22 +156,22 @@ internal static class BitTotals
         return (Vector256.Equals(m & low, low).AsDouble() & v, Vector256.Equals(m & high, high).AsDouble() & v);
     }
 
-    // A unit's totals of the first `dimensions` dimensions, strided by the unit count, in eight
-    // lanes (the others zero, and never stored: lanes past the dimensions carry only zeros or,
-    // in AddProducts, the next row's values).
-    private static (Vector256<double>, Vector256<double>) Load(ReadOnlySpan<double> totals, int units, int dimensions, int u)
-    {
-        Span<double> t = stackalloc double[8];
-        t.Clear();
-        for (var j = 0; j < dimensions; j++) t[j] = totals[j * units + u];
-        return (Vector256.Create<double>(t[..4]), Vector256.Create<double>(t[4..]));
-    }
-
+    // Lanes 0 to dimensions − 1 to the unit's totals (the callers check dimensions ≤ 8, totals of
+    // dimensions × units and the unit, so every index is in range). Lanes past the dimensions
+    // (UnitLanes repeats the last one's there, and the callers add zeros or the next row's
+    // values) are not stored.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Span<double> totals, int units, int dimensions, int u, Vector256<double> a, Vector256<double> b)
     {
-        Span<double> t = stackalloc double[8];
-        a.CopyTo(t);
-        b.CopyTo(t[4..]);
-        for (var j = 0; j < dimensions; j++) totals[j * units + u] = t[j];
+        ref var t = ref Unsafe.Add(ref MemoryMarshal.GetReference(totals), (nint)(uint)u);
+        var stride = (nint)units;
+        t = a.GetElement(0);
+        if (dimensions > 1) Unsafe.Add(ref t, stride) = a.GetElement(1);
+        if (dimensions > 2) Unsafe.Add(ref t, 2 * stride) = a.GetElement(2);
+        if (dimensions > 3) Unsafe.Add(ref t, 3 * stride) = a.GetElement(3);
+        if (dimensions > 4) Unsafe.Add(ref t, 4 * stride) = b.GetElement(0);
+        if (dimensions > 5) Unsafe.Add(ref t, 5 * stride) = b.GetElement(1);
+        if (dimensions > 6) Unsafe.Add(ref t, 6 * stride) = b.GetElement(2);
+        if (dimensions > 7) Unsafe.Add(ref t, 7 * stride) = b.GetElement(3);
     }
 }
