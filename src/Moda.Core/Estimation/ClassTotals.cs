@@ -167,9 +167,30 @@ public sealed class ClassTotals
     }
 
     /// <summary>
+    /// <see cref="Totals(ReadOnlySpan{double}, Span{double}, int[])"/> of two functions in one
+    /// pass over the rows: Σ w·f(class) into <paramref name="fUnits"/> and Σ w·g(class) into
+    /// <paramref name="gUnits"/>, each the same sums in the same order as alone.
+    /// </summary>
+    public void Totals(ReadOnlySpan<double> f, Span<double> fUnits, ReadOnlySpan<double> g, Span<double> gUnits, int[]? support = null)
+    {
+        Clear(fUnits, support);
+        Clear(gUnits, support);
+        for (var r = 0; r < Length; r++)
+        {
+            var c = Class[r];
+            double vf = f[c], vg = g[c];
+            if (vf == 0 && vg == 0) continue;
+            var u = Unit[r];
+            var w = Weight[r];
+            if (vf != 0) fUnits[u] += w * vf;
+            if (vg != 0) gUnits[u] += w * vg;
+        }
+    }
+
+    /// <summary>
     /// Per dimension j and unit, Σ over children deprived in j of w·f[class · D + j], into
     /// <paramref name="units"/>[j · unitCount + unit] (cleared first; with <paramref name="support"/>
-    /// as in <see cref="Totals"/>, only its units of each dimension are).
+    /// as in <see cref="Totals(ReadOnlySpan{double}, Span{double}, int[])"/>, only its units of each dimension are).
     /// </summary>
     public void DeprivedTotals(ReadOnlySpan<double> f, Span<double> units, int unitCount, int[]? support = null)
     {

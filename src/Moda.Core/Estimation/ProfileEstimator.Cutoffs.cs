@@ -91,10 +91,9 @@ public sealed partial class ProfileEstimator
             var count = t;
             var exactly = ByClass(c => _classes[c].Count == count ? 1 : 0);
             var atLeast = ByClass(c => _classes[c].Count >= count ? 1 : 0);
-            classes.Totals(exactly, s.Identified, support);
+            classes.Totals(exactly, s.Identified, atLeast, s.Intensity, support); // Intensity holds "at least" here
             var share = Engine.Ratio(s.Identified, s.Complete, Squares(classes, exactly, ones), support);
-            classes.Totals(atLeast, s.Identified, support);
-            result[t] = new CountShare(t, share, Engine.Ratio(s.Identified, s.Complete, Squares(classes, atLeast, ones), support));
+            result[t] = new CountShare(t, share, Engine.Ratio(s.Intensity, s.Complete, Squares(classes, atLeast, ones), support));
         }
         GiveBack(s);
         return result;
@@ -120,8 +119,7 @@ public sealed partial class ProfileEstimator
     {
         var id = cut.Identified;
         var intensity = Intensity(cut);
-        classes.Totals(id, s.Identified, support);
-        classes.Totals(intensity, s.Intensity, support);
+        classes.Totals(id, s.Identified, intensity, s.Intensity, support);
         var d = dims.Length;
         var deprived = new double[_classes.Count * d];   // per class × dimension: y of a child deprived in it
         var weighted = new double[_classes.Count * d];
