@@ -33,6 +33,10 @@ public sealed class ClassTotals
     /// <summary>Number of (unit, class) rows.</summary>
     public int Length { get; }
 
+    /// <summary>The bytes of the table's columns.</summary>
+    internal long Bytes => (long)Length * (sizeof(int) * 2 + sizeof(double) + sizeof(long) + (HasSquares ? sizeof(double) : 0))
+        + sizeof(double) * ((long)Deprived.Length + Deprived2.Length + NotDeprived2.Length);
+
     /// <summary>Dimensions each row is split by (the domain's, in ascending order).</summary>
     public int Dimensions { get; }
 
