@@ -67,6 +67,7 @@ public sealed partial class ProfileEstimator
                 engine.Difference(a.Intensity, a.Identified, a.Squares(engine, intensity, id), b.Intensity, b.Identified, b.Squares(engine, intensity, id)),
                 engine.Difference(a.Intensity, a.Complete, a.Squares(engine, intensity, ones), b.Intensity, b.Complete, b.Squares(engine, intensity, ones))));
         }
+        Spent(a.Bytes + b.Bytes);
         return new ContrastResult(c.Column, c.A, c.B, result.ToArray());
     }
 
@@ -93,6 +94,10 @@ public sealed partial class ProfileEstimator
             RatioEngine.Totals(_table, identified, Identified);
             RatioEngine.Totals(_table, intensity, Intensity);
         }
+
+        // The bytes of its table and totals.
+        public long Bytes => (long)_table.Length * (2 * sizeof(int) + sizeof(double) + sizeof(long) + (_table.HasSquares ? sizeof(double) : 0))
+            + 3L * sizeof(double) * Complete.Length;
 
         public SquaresOf Squares(RatioEngine engine, double[] y, double[] x) => (ratio, scale, q) => engine.Squares(_table, y, x, ratio, scale, q);
     }

@@ -340,6 +340,7 @@ public sealed partial class ProfileEstimator
             combinations.Add(new CombinationShare(Bits(masks[k]).Select(j => _plan.DimensionNames[j]).ToArray(),
                 Engine.Share(_table, RowsOf(k), b)));
         }
+        Spent(sizeof(int) * (long)byMask.Length);
         return combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
             .ThenBy(c => string.Join("+", c.Dimensions), StringComparer.Ordinal).ToArray();
     }
@@ -379,6 +380,7 @@ public sealed partial class ProfileEstimator
                 shares.Add(new PairShare(_plan.DimensionNames[pairs[i].A], _plan.DimensionNames[pairs[i].C],
                     Engine.Share(totals.AsSpan(i * _units, _units), _squares ? squares.AsSpan(i * _units, _units) : default, b)));
         }
+        Spent(sizeof(double) * ((long)totals.Length + squares.Length));
         return shares;
     }
 
@@ -405,14 +407,16 @@ public sealed partial class ProfileEstimator
                 Spent(sub.Bytes);
             });
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
+            Spent(sizeof(int) * groups.Sum(g => (long)g.Rows.Length));
         }
         return result;
     }
 
-    // Breakdown values' class tables are garbage once their figures are out, but a full
-    // collection comes late: later values' tables took new memory (a page fault and a cleared page
+    // Breakdown values' class tables (and a domain's, a contrast's two projections, the per-unit
+    // totals of pairs, the rows by value or mask) are garbage once their figures are out, but a
+    // full collection comes late: later tables took new memory (a page fault and a cleared page
     // each 4 KB) while the spent ones were still held. At 10M children of the Hubei layout (a
-    // value's table is 30-180 MB, twelve values a domain) the process peaked 0.4 GB above what it
+    // value's table is 30-180 MB, twelve values a domain) the process peaked 0.5 GB above what it
     // needed. So a collection is made each time the tables spent since the last one reach 64 MB:
     // it costs far less than building them did, and none is made below census scale.
     private void Spent(long tableBytes)
