@@ -24,6 +24,7 @@ public sealed partial class SurveyHistogram
     private readonly int[] _indicatorOffset;        // per group × indicator: its values' offset in a unit's totals, or -1
     private readonly int[] _indicatorTarget;        // AddIndicators' offsets (see the constructor)
     private readonly double[] _indicatorSums;       // AddIndicators' copy of a unit's totals, with spare slots
+    private readonly int[] _summedIndicators;       // the indicators AddIndicators sums: those not whole dimensions
     private readonly bool _packPatterns;
     private readonly LongIntMap _patternIndex = new(capacity: 8); // only for plans too wide for the key table
     private readonly Dictionary<UInt128, int> _wideIndex = [];
@@ -82,6 +83,7 @@ public sealed partial class SurveyHistogram
         // Per (group + 1) × indicator, where AddIndicators sums a row: its offset, or the spare
         // slots past the totals (row 0: rows in no age group).
         _indicatorSums = new double[_indicatorStride + IndicatorWidth];
+        _summedIndicators = Enumerable.Range(0, plan.Indicators.Count).Where(i => !plan.Indicators[i].IsWholeDimension).ToArray();
         _indicatorTarget = new int[(plan.Groups.Count + 1) * plan.Indicators.Count];
         for (var t = 0; t < _indicatorTarget.Length; t++)
         {
@@ -527,22 +529,23 @@ public sealed partial class SurveyHistogram
         var groups = c.Group;
         var target = _indicatorTarget;
         var squares = HasSquares;
-        for (var i = 0; i < n; i++)
+        // Row by row, every indicator within: the totals a row adds to are independent chains of
+        // additions, where indicator by indicator each total's additions waited on the last.
+        for (var r = start; r < end; r++)
         {
-            if (indicators[i].IsWholeDimension) continue;
-            var truth = truths[i];
-            for (var r = start; r < end; r++)
+            // Row 0 of the targets is for rows in no age group (their slot is negative).
+            var row = ((groups[r] | (slots[r] >> 31)) + 1) * n;
+            var w = weight.IsEmpty ? 1.0 : weight[r];
+            var w2 = w * w;
+            foreach (var i in _summedIndicators)
             {
-                // Row 0 of the targets is for rows in no age group (their slot is negative).
-                var o = target[((groups[r] | (slots[r] >> 31)) + 1) * n + i];
-                var t = truth[r];
-                var w = weight.IsEmpty ? 1.0 : weight[r];
+                var o = target[row + i];
+                var t = truths[i][r];
                 var deprived = -(long)(t >> 1);          // Yes (2): all ones; No (0), Unknown (1): zero
                 var observed = -(long)((t ^ 1) & 1);     // No, Yes: all ones; Unknown: zero
                 sums[o] += Masked(w, deprived);
                 sums[o + 1] += Masked(w, observed);
                 if (!squares) continue;
-                var w2 = w * w;
                 sums[o + 2] += Masked(w2, deprived);
                 sums[o + 3] += Masked(w2, observed);
             }
