@@ -18,17 +18,38 @@ public sealed partial class ProfileEstimator
         return Difference(d, column, valueA, valueB, k, measure);
     }
 
-    private Results.Estimate Difference(Domain d, string column, string valueA, string valueB, int k, string measure) =>
-        Difference(SubgroupClasses(d, column, valueA), SubgroupClasses(d, column, valueB), CountCut(k, d), measure);
+    private Results.Estimate Difference(Domain d, string column, string valueA, string valueB, int k, string measure)
+    {
+        var rows = RowsOf(d);
+        return Difference(SubgroupClasses(rows, column, valueA), SubgroupClasses(rows, column, valueB), CountCut(k, d), measure);
+    }
 
-    // The children of one value of a breakdown column within a domain, by score class (empty for a value no child has).
-    private EntryTable SubgroupClasses(Domain d, string column, string value)
+    // The children of one value of a breakdown column among a domain's rows (null: every row), by
+    // score class (empty for a value no child has).
+    private EntryTable SubgroupClasses(int[]? domainRows, string column, string value)
     {
         var b = _plan.GroupByNames.ToList().IndexOf(column);
         if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
         var dict = _h.GroupByDictionaries[b];
         var code = value == "(missing)" ? -1 : dict?.Find(value) is int c and >= 0 ? c : -2;
-        return _table.Project(d.Rows.Where(r => _h.Cells[_cellOfRow[r]][b] == code).ToArray(), _classOf, _classes.Count, _units);
+        // The cells with the value, then the rows in them: counted first, then filled.
+        var cells = _h.Cells;
+        var inValue = new bool[cells.Count];
+        for (var cell = 0; cell < inValue.Length; cell++) inValue[cell] = cells[cell][b] == code;
+        var n = domainRows?.Length ?? _table.Length;
+        var count = 0;
+        for (var i = 0; i < n; i++)
+            if (inValue[_cellOfRow[domainRows is null ? i : domainRows[i]]]) count++;
+        var rows = new int[count];
+        count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var r = domainRows is null ? i : domainRows[i];
+            if (inValue[_cellOfRow[r]]) rows[count++] = r;
+        }
+        var table = _table.Project(rows, _classOf, _classes.Count, _units);
+        Spent(sizeof(int) * (long)rows.Length);
+        return table;
     }
 
     private Results.Estimate Difference(EntryTable a, EntryTable b, Cut cut, string measure)
@@ -48,11 +69,11 @@ public sealed partial class ProfileEstimator
     // each side's per-unit totals are summed once for its complete children and once a cut-off
     // for the poor and their intensity, which H, A and M0 share (Difference(a, b, cut, measure)
     // would sum each of its four anew).
-    private ContrastResult Contrast(Domain d, Configuration.ContrastSpec c, List<Cut> cuts)
+    private ContrastResult Contrast(int[]? domainRows, Configuration.ContrastSpec c, List<Cut> cuts)
     {
         var ones = Ones();
-        var a = new ContrastSide(SubgroupClasses(d, c.Column, c.A), ones, _units);
-        var b = new ContrastSide(SubgroupClasses(d, c.Column, c.B), ones, _units);
+        var a = new ContrastSide(SubgroupClasses(domainRows, c.Column, c.A), ones, _units);
+        var b = new ContrastSide(SubgroupClasses(domainRows, c.Column, c.B), ones, _units);
         var engine = Engine;
         var result = new List<ContrastCutoff>();
         foreach (var cut in cuts)

@@ -13,8 +13,10 @@ public sealed partial class ProfileEstimator
         public readonly double[] Complete = new double[units];       // Σw of complete children
         public readonly double[] Identified = new double[units];     // Σw of the poor
         public readonly double[] Intensity = new double[units];      // Σw·score of the poor
-        public readonly double[] Censored = new double[units * dimensions];      // per dimension: Σw of the poor deprived in it
-        public readonly double[] Contributions = new double[units * dimensions]; // per dimension: Σw·w_j of those
+        // Per dimension: Σw of the poor deprived in it, then Σw·w_j of those (the censored
+        // headcounts' totals, then the contributions': one buffer for both, 26 MB each at 400,000
+        // PSUs and eight dimensions, as many as calls run at once).
+        public readonly double[] ByDimension = new double[units * dimensions];
         private int[]? _dirty;   // the units written since the buffers were last all zero; null: any
 
         /// <summary>
@@ -32,11 +34,7 @@ public sealed partial class ProfileEstimator
             ClassTotals.Clear(Complete, _dirty);
             ClassTotals.Clear(Identified, _dirty);
             ClassTotals.Clear(Intensity, _dirty);
-            for (var j = 0; j < dimensions; j++)
-            {
-                ClassTotals.Clear(Censored.AsSpan(j * units, units), _dirty);
-                ClassTotals.Clear(Contributions.AsSpan(j * units, units), _dirty);
-            }
+            for (var j = 0; j < dimensions; j++) ClassTotals.Clear(ByDimension.AsSpan(j * units, units), _dirty);
             _dirty = support;
             return support;
         }
@@ -132,33 +130,34 @@ public sealed partial class ProfileEstimator
                 weighted[c * d + j] = id[c] * weights[dims[j]];
             }
         }
-        classes.DeprivedTotals(deprived, s.Censored, _units, support);
-        classes.DeprivedTotals(weighted, s.Contributions, _units, support);
         var censored = new Results.Estimate[d];
         var contributions = new Results.Estimate[d];
-        SquaresOf CensoredSquares(int j) => (ratio, scale, q) => classes.DeprivedSquares(j, deprived, ones, ratio, scale, _stratumOf, q);
-        SquaresOf ContributionSquares(int j) => (ratio, scale, q) => classes.DeprivedSquares(j, weighted, intensity, ratio, scale, _stratumOf, q);
-        if (OneFigureAtATime)
-            for (var j = 0; j < d; j++)
-            {
-                censored[j] = Engine.Ratio(s.Censored.AsSpan(j * _units, _units), s.Complete, CensoredSquares(j), support);
-                contributions[j] = Engine.Ratio(s.Contributions.AsSpan(j * _units, _units), s.Intensity, ContributionSquares(j), support);
-            }
-        else
-            // The dimensions' figures side by side, in chunks of eight (UnitLanes).
-            for (var j = 0; j < d; j += UnitLanes.Width)
-            {
-                var n = Math.Min(UnitLanes.Width, d - j);
-                var from = j;
-                Engine.Ratios(s.Censored.AsSpan(j * _units, n * _units), n, s.Complete, i => CensoredSquares(from + i), support, censored.AsSpan(j, n));
-                Engine.Ratios(s.Contributions.AsSpan(j * _units, n * _units), n, s.Intensity, i => ContributionSquares(from + i), support, contributions.AsSpan(j, n));
-            }
+        classes.DeprivedTotals(deprived, s.ByDimension, _units, support);
+        DimensionRatios(s.ByDimension, d, s.Complete, j => (ratio, scale, q) => classes.DeprivedSquares(j, deprived, ones, ratio, scale, _stratumOf, q), support, censored);
+        classes.DeprivedTotals(weighted, s.ByDimension, _units, support);
+        DimensionRatios(s.ByDimension, d, s.Intensity, j => (ratio, scale, q) => classes.DeprivedSquares(j, weighted, intensity, ratio, scale, _stratumOf, q), support, contributions);
         return new CutoffResult(cut.K, cut.Share,
             Engine.Ratio(s.Identified, s.Complete, Squares(classes, id, ones), support),
             Engine.Ratio(s.Intensity, s.Identified, Squares(classes, intensity, id), support),
             Engine.Ratio(s.Intensity, s.Complete, Squares(classes, intensity, ones), support),
             new DimensionEstimates(names, censored), new DimensionEstimates(names, contributions),
             group is null ? null : Engine.Ratio(s.Intensity, group.Intensity[index], Squares(classes, intensity, group.Classes, intensity), support));
+    }
+
+    // Each dimension's ratio of its per-unit totals (dimension j at units[j · unitCount ..]) to x:
+    // side by side, in chunks of eight (UnitLanes), or one at a time for the tests.
+    private void DimensionRatios(double[] units, int d, double[] x, Func<int, SquaresOf> squares, int[]? support, Results.Estimate[] into)
+    {
+        var engine = Engine;
+        if (OneFigureAtATime)
+            for (var j = 0; j < d; j++) into[j] = engine.Ratio(units.AsSpan(j * _units, _units), x, squares(j), support);
+        else
+            for (var j = 0; j < d; j += UnitLanes.Width)
+            {
+                var n = Math.Min(UnitLanes.Width, d - j);
+                var from = j;
+                engine.Ratios(units.AsSpan(j * _units, n * _units), n, x, i => squares(from + i), support, into.AsSpan(j, n));
+            }
     }
 
     // The units of a small subgroup (a breakdown value among many: a quarter of the units or

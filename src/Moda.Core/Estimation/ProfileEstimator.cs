@@ -30,14 +30,16 @@ public sealed partial class ProfileEstimator
     private readonly int[] _stratumOf;       // per unit
     private readonly bool _squares;          // each child its own PSU: variances need Σw² by figure
     private readonly System.Collections.Concurrent.ConcurrentBag<UnitTotals> _scratch = [];
+    private readonly bool _releaseHistogram;
+    private Results.Estimate?[][]? _indicatorEstimates; // per domain, per indicator (see IndicatorEstimates)
 
     /// <summary>A score class: children of one age group with the same count and weighted score.</summary>
     private sealed record ScoreClass(int Group, int Count, double Score);
 
     /// <summary>
     /// Creates the estimator. With <paramref name="releaseHistogramEntries"/> the histogram's entry
-    /// lists are freed once copied (saves memory on large files; the histogram can then not be
-    /// estimated again).
+    /// lists are freed once copied, and its indicator totals once <see cref="EstimateAll"/> has read
+    /// them (saves memory on large files; the histogram can then not be estimated again).
     /// </summary>
     public ProfileEstimator(AnalysisPlan plan, SurveyHistogram histogram, RatioEngine engine, bool releaseHistogramEntries = false)
     {
@@ -61,6 +63,7 @@ public sealed partial class ProfileEstimator
             for (var r = 0; r < order.Length; r++) _cellOfRow[r] = cells[order[r]];
         }
         if (releaseHistogramEntries) histogram.ReleaseEntries(reuse: false);
+        _releaseHistogram = releaseHistogramEntries;
         _complete = new bool[_patterns.Length];
         _classOf = new int[_patterns.Length];
         var classIndex = new Dictionary<(int, int, double), int>();
@@ -93,42 +96,50 @@ public sealed partial class ProfileEstimator
         // projections and breakdown values were all held at once (10M children of the Hubei
         // layout, three domains: 3.5 -> 2.9 GB at peak, and no slower).
         var domains = Domains();
+        var indicators = IndicatorEstimates(domains);
         var results = new GroupResult[domains.Count];
-        for (var i = 0; i < domains.Count; i++) results[i] = Estimate(domains[i]);
+        for (var i = 0; i < domains.Count; i++) results[i] = Estimate(domains[i], indicators[i]);
         return results.ToList();
     }
 
     private RatioEngine Engine => _engines.Value!;
 
-    // An age group, or the pooled group: the histogram rows of its children and its dimensions.
-    private sealed record Domain(string Name, int[] Groups, int[] Rows, uint DimensionMask);
+    // An age group, or the pooled group: its age groups and dimensions.
+    private sealed record Domain(string Name, int[] Groups, uint DimensionMask);
 
     private List<Domain> Domains()
     {
-        var domains = new List<Domain>();
         var groups = _plan.Groups;
-        var groupOf = new int[_table.Length];
-        var rowsByGroup = new int[groups.Count][];
-        var filled = new int[groups.Count];
-        for (var r = 0; r < _table.Length; r++) filled[groupOf[r] = _patterns[_table.Key[r]].Group]++;
-        for (var g = 0; g < groups.Count; g++) rowsByGroup[g] = new int[filled[g]];
-        Array.Clear(filled);
-        for (var r = 0; r < _table.Length; r++) rowsByGroup[groupOf[r]][filled[groupOf[r]]++] = r;
-        for (var g = 0; g < groups.Count; g++)
-            domains.Add(new Domain(groups[g].Name, [g], rowsByGroup[g], groups[g].DimensionMask));
+        var domains = groups.Select((g, i) => new Domain(g.Name, [i], g.DimensionMask)).ToList();
         if (_plan.HasAgeGroups)
-            domains.Add(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), Enumerable.Range(0, _table.Length).ToArray(),
-                groups.Aggregate(0u, (m, g) => m | g.DimensionMask)));
+            domains.Add(new Domain("all", Enumerable.Range(0, groups.Count).ToArray(), groups.Aggregate(0u, (m, g) => m | g.DimensionMask)));
         return domains;
+    }
+
+    // The histogram rows of a domain's children, in unit order; null when that is every row (the
+    // pooled group). Made when the domain is estimated, not held for every domain: at 10M children
+    // of the Hubei layout, 29 MB each for the age groups and the pooled group.
+    private int[]? RowsOf(Domain d)
+    {
+        if (d.Groups.Length == _plan.Groups.Count) return null;
+        var inDomain = 0u;
+        foreach (var g in d.Groups) inDomain |= 1u << g;
+        var n = 0;
+        for (var r = 0; r < _table.Length; r++) n += (int)(inDomain >> _patterns[_table.Key[r]].Group & 1);
+        var rows = new int[n];
+        n = 0;
+        for (var r = 0; r < _table.Length; r++)
+            if ((inDomain >> _patterns[_table.Key[r]].Group & 1) != 0) rows[n++] = r;
+        return rows;
     }
 
     // A cut-off: its reported k and share, and per score class whether it is deprived (1) or not (0).
     private sealed record Cut(int? K, double? Share, double[] Identified);
 
-    private GroupResult Estimate(Domain d)
+    private GroupResult Estimate(Domain d, Results.Estimate?[] indicatorEstimates)
     {
         var dims = Bits(d.DimensionMask);
-        var rows = d.Rows.Length == _table.Length ? null : d.Rows;
+        var rows = RowsOf(d);
         var deprivedBits = DimensionBits(dims, p => p.Deprived);
         ClassTotals classes = null!;
         Results.Estimate[] dimensionRates = [];
@@ -139,8 +150,9 @@ public sealed partial class ProfileEstimator
         var cuts = CutoffsOf(d, maxD);
         long children = 0, excluded = 0;
         var population = 0.0;
-        foreach (var r in d.Rows)
+        for (var i = 0; i < (rows?.Length ?? _table.Length); i++)
         {
+            var r = rows is null ? i : rows[i];
             children += _table.Count[r];
             population += _table.Weight[r];
             if (!_complete[_table.Key[r]]) excluded += _table.Count[r];
@@ -163,10 +175,10 @@ public sealed partial class ProfileEstimator
             () => cutoffs = Cutoffs(classes, cuts, dims),
             () => pairs = PairShares(rows, dims, shareBase),
             () => distribution = Distribution(classes, maxD),
-            () => indicators = IndicatorRates(d, dims, dimensionRates),
-            () => breakdowns = Breakdowns(d, dims, deprivedBits, cuts, classes),
+            () => indicators = IndicatorRates(d, dims, dimensionRates, indicatorEstimates),
+            () => breakdowns = Breakdowns(rows, dims, deprivedBits, cuts, classes),
             () => monetary = _plan.Monetary is null ? null : Monetary(rows, d, cuts, maxD),
-            () => contrasts = _plan.Spec.Contrasts.Select(c => Contrast(d, c, cuts)).ToArray());
+            () => contrasts = _plan.Spec.Contrasts.Select(c => Contrast(rows, c, cuts)).ToArray());
         var overlap = new OverlapResult(pairs, combinations);
         Spent(classes.Bytes);
 
@@ -253,11 +265,39 @@ public sealed partial class ProfileEstimator
             ByClass(c => _classes[c].Score >= (double)k / _plan.Groups[_classes[c].Group].DimensionCount - Tolerance ? 1 : 0));
     }
 
-    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, int[] dims, Results.Estimate[] dimensionRates)
+    // Each indicator's rate in the domain: a whole dimension's is the dimension's, the others' were
+    // estimated before the domains (IndicatorEstimates).
+    private IReadOnlyList<IndicatorRate> IndicatorRates(Domain d, int[] dims, Results.Estimate[] dimensionRates, Results.Estimate?[] estimates)
     {
-        var strata = _engine.Design.StratumCount;
         var rates = new List<IndicatorRate>();
+        for (var i = 0; i < _plan.Indicators.Count; i++)
+        {
+            var ind = _plan.Indicators[i];
+            if (!d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
+            var rate = ind.IsWholeDimension ? dimensionRates[Array.IndexOf(dims, ind.Dimension)] : (Results.Estimate)estimates[i]!;
+            rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], rate));
+        }
+        return rates;
+    }
+
+    // Per domain and indicator, the rate of an indicator that is not a whole dimension (null for the
+    // others and where it does not apply), all from the histogram's indicator totals before any
+    // domain is estimated, so that the totals (an array per unit) can then be freed: at 10M children
+    // of the Hubei layout they were 140 MB held through every domain.
+    private Results.Estimate?[][] IndicatorEstimates(List<Domain> domains)
+    {
+        if (_indicatorEstimates is not null) return _indicatorEstimates;
+        var estimates = new Results.Estimate?[domains.Count][];
+        Parallel.For(0, domains.Count, i => estimates[i] = IndicatorEstimates(domains[i]));
+        if (_releaseHistogram) _h.ReleaseIndicatorTotals();
+        return _indicatorEstimates = estimates;
+    }
+
+    private Results.Estimate?[] IndicatorEstimates(Domain d)
+    {
         var count = _plan.Indicators.Count;
+        var estimates = new Results.Estimate?[count];
+        var strata = _engine.Design.StratumCount;
         // Per-unit totals in the call's scratch, cleared per indicator, not two new arrays of every
         // unit each (16 indicators, three domains, 400,000 PSUs: 300 MB made and dropped).
         var s = TakeScratch();
@@ -266,12 +306,7 @@ public sealed partial class ProfileEstimator
         for (var i = 0; i < count; i++)
         {
             var ind = _plan.Indicators[i];
-            if (!d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
-            if (ind.IsWholeDimension)
-            {
-                rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], dimensionRates[Array.IndexOf(dims, ind.Dimension)]));
-                continue;
-            }
+            if (ind.IsWholeDimension || !d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
             Array.Clear(y);
             Array.Clear(x);
             Array.Clear(y2);
@@ -291,10 +326,10 @@ public sealed partial class ProfileEstimator
                     x2[h] += totals[b + 3];
                 }
             }
-            rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], Engine.Ratio(y, x, y2, x2)));
+            estimates[i] = Engine.Ratio(y, x, y2, x2);
         }
         GiveBack(s);
-        return rates;
+        return estimates;
     }
 
     // The share of the complete children deprived in exactly each combination of dimensions
@@ -384,14 +419,14 @@ public sealed partial class ProfileEstimator
         return shares;
     }
 
-    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(Domain d, int[] dims, uint[] deprivedBits, List<Cut> cuts, ClassTotals classes)
+    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(int[]? domainRows, int[] dims, uint[] deprivedBits, List<Cut> cuts, ClassTotals classes)
     {
         var result = new Dictionary<string, IReadOnlyList<BreakdownValue>>();
         if (_plan.GroupByNames.Count == 0) return result;
         var group = GroupOf(classes, cuts);
         for (var b = 0; b < _plan.GroupByNames.Count; b++)
         {
-            var groups = RowsByValue(d.Rows, b);
+            var groups = RowsByValue(domainRows, b);
             var dict = _h.GroupByDictionaries.Length > b ? _h.GroupByDictionaries[b] : null;
             var values = new BreakdownValue[groups.Length];
             Parallel.For(0, groups.Length, i =>
@@ -418,7 +453,9 @@ public sealed partial class ProfileEstimator
     // each 4 KB) while the spent ones were still held. At 10M children of the Hubei layout (a
     // value's table is 30-180 MB, twelve values a domain) the process peaked 0.5 GB above what it
     // needed. So a collection is made each time the tables spent since the last one reach 64 MB:
-    // it costs far less than building them did, and none is made below census scale.
+    // it costs far less than building them did, and none is made below census scale. (An
+    // aggressive collection, which gives the freed regions back to the system, lowered the peak
+    // by 0-0.1 GB more, and cost 0.5-1 s in page faults as later tables took the memory again.)
     private void Spent(long tableBytes)
     {
         if (Interlocked.Add(ref _spentBytes, tableBytes) < SpentBeforeCollection) return;
@@ -433,11 +470,12 @@ public sealed partial class ProfileEstimator
     // first, so each value's rows are one array of its own size (lists that doubled held up to
     // twice the domain's rows, and a copy of each value's on top). A row's value is its cell's,
     // so rows are counted by cell and cells mapped to values: no look-up by value per row.
-    private (int Code, int[] Rows)[] RowsByValue(int[] domainRows, int b)
+    private (int Code, int[] Rows)[] RowsByValue(int[]? domainRows, int b)
     {
         var cells = _h.Cells;
         var rowsOfCell = new int[cells.Count];
-        foreach (var r in domainRows) rowsOfCell[_cellOfRow[r]]++;
+        var n = domainRows?.Length ?? _table.Length;
+        for (var i = 0; i < n; i++) rowsOfCell[_cellOfRow[domainRows is null ? i : domainRows[i]]]++;
         var used = Enumerable.Range(0, cells.Count).Where(c => rowsOfCell[c] > 0).ToArray();
         var codes = used.Select(c => cells[c][b]).Distinct().Order().ToArray();
         var valueOfCell = new int[cells.Count];
@@ -449,8 +487,9 @@ public sealed partial class ProfileEstimator
         }
         var groups = codes.Select((code, v) => (Code: code, Rows: new int[size[v]])).ToArray();
         var filled = new int[codes.Length];
-        foreach (var r in domainRows)
+        for (var i = 0; i < n; i++)
         {
+            var r = domainRows is null ? i : domainRows[i];
             var v = valueOfCell[_cellOfRow[r]];
             groups[v].Rows[filled[v]++] = r;
         }
