@@ -40,9 +40,10 @@ public sealed partial class ProfileEstimator
         }
     }
 
-    // A breakdown value's group: its class totals, and the denominators of a value's share of its
-    // complete children and of its contribution to the poor's Σw·score at each cut-off.
-    private sealed record GroupTotals(ClassTotals Classes, GroupDenominator Complete, GroupDenominator[] Intensity);
+    // A breakdown value's group: its class totals (only where each child is its own PSU, for the
+    // variances; null elsewhere), and the denominators of a value's share of its complete
+    // children and of its contribution to the poor's Σw·score at each cut-off.
+    private sealed record GroupTotals(ClassTotals? Classes, GroupDenominator Complete, GroupDenominator[] Intensity);
 
     // Per-unit buffers for one call, taken from a pool and given back after: as many exist as calls
     // ever ran at once (per thread, the thread pool's extra threads each kept their own: 61 MB
@@ -62,7 +63,7 @@ public sealed partial class ProfileEstimator
             classes.Totals(Intensity(cuts[i]), units);
             intensity[i] = Engine.Denominator(units);
         }
-        return new GroupTotals(classes, Engine.Denominator(complete), intensity);
+        return new GroupTotals(_squares ? classes : null, Engine.Denominator(complete), intensity);
     }
 
     // A breakdown value's share of its group's complete children.
@@ -108,6 +109,26 @@ public sealed partial class ProfileEstimator
         var names = Array.ConvertAll(dims, j => _plan.DimensionNames[j]); // shared by every cut-off's figures
         for (var i = 0; i < cuts.Count; i++) result[i] = Cutoff(classes, cuts[i], dims, names, s, ones, group, i, support);
         GiveBack(s);
+        return result;
+    }
+
+    // Cutoffs(...) with the cut-offs shared among the cores, each share with its own scratch: the
+    // same figures, for a table too large to estimate side by side with others.
+    private CutoffResult[] CutoffsOnEveryCore(ClassTotals classes, List<Cut> cuts, int[] dims, GroupTotals group)
+    {
+        var result = new CutoffResult[cuts.Count];
+        var shares = Math.Min(Environment.ProcessorCount, cuts.Count);
+        Parallel.For(0, shares, part =>
+        {
+            var s = TakeScratch();
+            var ones = Ones();
+            var support = s.Begin(SupportOf(classes));
+            classes.Totals(ones, s.Complete, support);
+            var names = Array.ConvertAll(dims, j => _plan.DimensionNames[j]);
+            for (var i = part; i < cuts.Count; i += shares)
+                result[i] = Cutoff(classes, cuts[i], dims, names, s, ones, group, i, support);
+            GiveBack(s);
+        });
         return result;
     }
 
@@ -177,8 +198,9 @@ public sealed partial class ProfileEstimator
         (ratio, scale, q) => t.Squares(y, x, ratio, scale, _stratumOf, q);
 
     // y over a subgroup, x over its group: Σ_X w²(y·[Y] − R x)² = Σ_X w²(R x)² + Σ_Y w²((y − R x)² − (R x)²).
-    private SquaresOf Squares(ClassTotals sub, double[] y, ClassTotals group, double[] x) => (ratio, scale, q) =>
+    private SquaresOf Squares(ClassTotals sub, double[] y, ClassTotals? group, double[] x) => (ratio, scale, q) =>
     {
+        if (group is null) throw new InvalidOperationException("a group's class totals are kept only where each child is its own PSU");
         var zeros = new double[x.Length];
         group.Squares(zeros, x, ratio, scale, _stratumOf, q);
         sub.Squares(y, x, ratio, scale, _stratumOf, q);

@@ -166,21 +166,33 @@ public sealed partial class ProfileEstimator
         ContrastResult[] contrasts = [];
         // Families of figures are independent; each thread estimates with its own engine. The
         // overlap table is two of them, the longest first (at 10M children: combinations ~145 ms,
-        // cut-offs ~90, pairs ~55), so that two cores share the work evenly.
+        // cut-offs ~90, pairs ~55), so that two cores share the work evenly. They run in two
+        // stages: those that read the domain's class table, then the breakdowns and contrasts,
+        // which read it only for variances where each child is its own PSU. Elsewhere the table
+        // is let go between them: the breakdown values' own tables were built while it was held
+        // (at 10M children of the Hubei layout, 240 MB of a 1.1 GB peak).
         var shareBase = Engine.Base(classes);
         List<PairShare> pairs = [];
         CombinationShare[] combinations = [];
+        GroupTotals? group = null;
         Parallel.Invoke(
             () => combinations = Combinations(rows, shareBase),
             () => cutoffs = Cutoffs(classes, cuts, dims),
             () => pairs = PairShares(rows, dims, shareBase),
             () => distribution = Distribution(classes, maxD),
             () => indicators = IndicatorRates(d, dims, dimensionRates, indicatorEstimates),
-            () => breakdowns = Breakdowns(rows, dims, deprivedBits, cuts, classes),
+            () => group = _plan.GroupByNames.Count == 0 ? null : GroupOf(classes, cuts));
+        if (!_squares)
+        {
+            Spent(classes.Bytes);
+            classes = null!;
+        }
+        Parallel.Invoke(
+            () => breakdowns = Breakdowns(rows, dims, deprivedBits, cuts, group),
             () => monetary = _plan.Monetary is null ? null : Monetary(rows, d, cuts, maxD),
             () => contrasts = _plan.Spec.Contrasts.Select(c => Contrast(rows, c, cuts)).ToArray());
         var overlap = new OverlapResult(pairs, combinations);
-        Spent(classes.Bytes);
+        if (_squares) Spent(classes.Bytes);
 
         return new GroupResult
         {
@@ -419,28 +431,36 @@ public sealed partial class ProfileEstimator
         return shares;
     }
 
-    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(int[]? domainRows, int[] dims, uint[] deprivedBits, List<Cut> cuts, ClassTotals classes)
+    private Dictionary<string, IReadOnlyList<BreakdownValue>> Breakdowns(int[]? domainRows, int[] dims, uint[] deprivedBits, List<Cut> cuts, GroupTotals? group)
     {
         var result = new Dictionary<string, IReadOnlyList<BreakdownValue>>();
-        if (_plan.GroupByNames.Count == 0) return result;
-        var group = GroupOf(classes, cuts);
+        if (group is null) return result;
         for (var b = 0; b < _plan.GroupByNames.Count; b++)
         {
             var groups = RowsByValue(domainRows, b);
             var dict = _h.GroupByDictionaries.Length > b ? _h.GroupByDictionaries[b] : null;
             var values = new BreakdownValue[groups.Length];
-            Parallel.For(0, groups.Length, i =>
+            void Value(int i, bool cutoffsOnEveryCore)
             {
                 var (code, rows) = groups[i];
                 var sub = ClassTotals.Build(_table, rows, _classOf, _classes.Count, deprivedBits, dims.Length, _squares);
                 long n = 0;
                 foreach (var r in rows) n += _table.Count[r];
-                values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, ShareOfGroup(sub, group), Cutoffs(sub, cuts, dims, group))
+                var share = ShareOfGroup(sub, group);
+                var cutoffs = cutoffsOnEveryCore ? CutoffsOnEveryCore(sub, cuts, dims, group) : Cutoffs(sub, cuts, dims, group);
+                values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, share, cutoffs)
                 {
                     Code = code < 0 ? null : dict!.NumericCodeOf(code),
                 };
                 Spent(sub.Bytes);
-            });
+            }
+            // Values of a quarter of the domain's rows or fewer (counties, PSUs) are estimated side
+            // by side; larger ones (sex, residence) one at a time, each value's cut-offs on every
+            // core: two such values' class tables at once were 300 MB of the peak at 10M children.
+            var largest = groups.Length == 0 ? 0 : groups.Max(g => g.Rows.Length);
+            if (largest * 4L <= (domainRows?.Length ?? _table.Length)) Parallel.For(0, groups.Length, i => Value(i, false));
+            else
+                for (var i = 0; i < groups.Length; i++) Value(i, true);
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
             Spent(sizeof(int) * groups.Sum(g => (long)g.Rows.Length));
         }
