@@ -310,11 +310,11 @@ public sealed partial class ProfileEstimator
         var count = _plan.Indicators.Count;
         var estimates = new Results.Estimate?[count];
         var strata = _engine.Design.StratumCount;
-        // Per-unit totals in the call's scratch, cleared per indicator, not two new arrays of every
-        // unit each (16 indicators, three domains, 400,000 PSUs: 300 MB made and dropped).
-        var s = TakeScratch();
-        s.Begin(null);
-        double[] y = s.Complete, x = s.Identified, y2 = new double[strata], x2 = new double[strata];
+        // Per-unit totals cleared per indicator, not two new arrays of every unit each (16
+        // indicators, three domains, 400,000 PSUs: 300 MB made and dropped). Not the scratch of
+        // the figures (UnitTotals): the domains run side by side here, and the pool would keep as
+        // many of those, 35 MB each, as ran at once.
+        double[] y = new double[_units], x = new double[_units], y2 = new double[strata], x2 = new double[strata];
         for (var i = 0; i < count; i++)
         {
             var ind = _plan.Indicators[i];
@@ -340,7 +340,6 @@ public sealed partial class ProfileEstimator
             }
             estimates[i] = Engine.Ratio(y, x, y2, x2);
         }
-        GiveBack(s);
         return estimates;
     }
 
@@ -393,22 +392,26 @@ public sealed partial class ProfileEstimator
     }
 
     // The share of the complete children deprived in each pair of dimensions. Per-unit totals of up
-    // to 32 pairs come from one pass over the rows (BitTotals, a row adding its weight to every
+    // to 16 pairs come from one pass over the rows (BitTotals, a row adding its weight to every
     // pair its mask holds), where a share per pair read each of its rows again: at 10M children
-    // that was half the estimation's time.
+    // that was half the estimation's time. Sixteen, not the 32 a pass could take: the totals of
+    // eight dimensions' 28 pairs were 90 MB at 400,000 PSUs, held while the class table was; a
+    // second pass over the rows costs ~20 ms there.
+    private const int PairsAPass = 16;
+
     private List<PairShare> PairShares(int[]? rows, int[] dims, ShareBase b)
     {
         var all = new List<(int A, int C)>();
         for (var a = 0; a < dims.Length; a++)
             for (var c = a + 1; c < dims.Length; c++) all.Add((dims[a], dims[c]));
-        var most = Math.Min(32, all.Count);
+        var most = Math.Min(PairsAPass, all.Count);
         var totals = new double[most * _units];
         var squares = _squares ? new double[most * _units] : [];
         var bits = new uint[_patterns.Length];
         var shares = new List<PairShare>(all.Count);
-        for (var first = 0; first < all.Count; first += 32)
+        for (var first = 0; first < all.Count; first += PairsAPass)
         {
-            var pairs = all.GetRange(first, Math.Min(32, all.Count - first));
+            var pairs = all.GetRange(first, Math.Min(PairsAPass, all.Count - first));
             for (var p = 0; p < bits.Length; p++)
             {
                 var mask = _complete[p] ? _patterns[p].Deprived : 0;
