@@ -54,7 +54,7 @@ public sealed partial class ProfileEstimator
 
     private Results.Estimate Difference(EntryTable a, EntryTable b, Cut cut, string measure)
     {
-        var intensity = ByClass(c => cut.Identified[c] * _classes[c].Score);
+        var intensity = Intensity(cut);
         var (y, x) = measure switch
         {
             "H" => (cut.Identified, Ones()),

@@ -98,37 +98,25 @@ public sealed partial class ProfileEstimator
         return result;
     }
 
-    // Every cut-off of a domain, or of a breakdown value (then also its contribution to the group's M0).
-    private CutoffResult[] Cutoffs(ClassTotals classes, List<Cut> cuts, int[] dims, GroupTotals? group = null)
+    // Every cut-off of a domain, or of a breakdown value (then also its contribution to the group's
+    // M0). With parts > 1 the cut-offs are shared among that many threads, each with its own
+    // scratch (the same figures): for a table too large to estimate side by side with others.
+    private CutoffResult[] Cutoffs(ClassTotals classes, List<Cut> cuts, int[] dims, GroupTotals? group = null, int parts = 1)
     {
-        var s = TakeScratch();
-        var ones = Ones();
-        var support = s.Begin(SupportOf(classes));
-        classes.Totals(ones, s.Complete, support);
         var result = new CutoffResult[cuts.Count];
         var names = Array.ConvertAll(dims, j => _plan.DimensionNames[j]); // shared by every cut-off's figures
-        for (var i = 0; i < cuts.Count; i++) result[i] = Cutoff(classes, cuts[i], dims, names, s, ones, group, i, support);
-        GiveBack(s);
-        return result;
-    }
-
-    // Cutoffs(...) with the cut-offs shared among the cores, each share with its own scratch: the
-    // same figures, for a table too large to estimate side by side with others.
-    private CutoffResult[] CutoffsOnEveryCore(ClassTotals classes, List<Cut> cuts, int[] dims, GroupTotals group)
-    {
-        var result = new CutoffResult[cuts.Count];
-        var shares = Math.Min(Environment.ProcessorCount, cuts.Count);
-        Parallel.For(0, shares, part =>
+        parts = Math.Clamp(parts, 1, Math.Max(1, cuts.Count));
+        void Part(int part)
         {
             var s = TakeScratch();
             var ones = Ones();
             var support = s.Begin(SupportOf(classes));
             classes.Totals(ones, s.Complete, support);
-            var names = Array.ConvertAll(dims, j => _plan.DimensionNames[j]);
-            for (var i = part; i < cuts.Count; i += shares)
-                result[i] = Cutoff(classes, cuts[i], dims, names, s, ones, group, i, support);
+            for (var i = part; i < cuts.Count; i += parts) result[i] = Cutoff(classes, cuts[i], dims, names, s, ones, group, i, support);
             GiveBack(s);
-        });
+        }
+        if (parts == 1) Part(0);
+        else Parallel.For(0, parts, Part);
         return result;
     }
 

@@ -150,7 +150,8 @@ public sealed partial class ProfileEstimator
         var cuts = CutoffsOf(d, maxD);
         long children = 0, excluded = 0;
         var population = 0.0;
-        for (var i = 0; i < (rows?.Length ?? _table.Length); i++)
+        var n = rows?.Length ?? _table.Length;
+        for (var i = 0; i < n; i++)
         {
             var r = rows is null ? i : rows[i];
             children += _table.Count[r];
@@ -285,12 +286,15 @@ public sealed partial class ProfileEstimator
         for (var i = 0; i < _plan.Indicators.Count; i++)
         {
             var ind = _plan.Indicators[i];
-            if (!d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
+            if (!AppliesTo(ind, d)) continue;
             var rate = ind.IsWholeDimension ? dimensionRates[Array.IndexOf(dims, ind.Dimension)] : (Results.Estimate)estimates[i]!;
             rates.Add(new IndicatorRate(ind.Name, _plan.DimensionNames[ind.Dimension], rate));
         }
         return rates;
     }
+
+    // True when the indicator applies to one of the domain's age groups.
+    private static bool AppliesTo(IndicatorPlan indicator, Domain d) => d.Groups.Any(g => (indicator.AgeGroupMask & (1u << g)) != 0);
 
     // Per domain and indicator, the rate of an indicator that is not a whole dimension (null for the
     // others and where it does not apply), all from the histogram's indicator totals before any
@@ -318,7 +322,7 @@ public sealed partial class ProfileEstimator
         for (var i = 0; i < count; i++)
         {
             var ind = _plan.Indicators[i];
-            if (ind.IsWholeDimension || !d.Groups.Any(g => (ind.AgeGroupMask & (1u << g)) != 0)) continue;
+            if (ind.IsWholeDimension || !AppliesTo(ind, d)) continue;
             Array.Clear(y);
             Array.Clear(x);
             Array.Clear(y2);
@@ -443,14 +447,14 @@ public sealed partial class ProfileEstimator
             var groups = RowsByValue(domainRows, b);
             var dict = _h.GroupByDictionaries.Length > b ? _h.GroupByDictionaries[b] : null;
             var values = new BreakdownValue[groups.Length];
-            void Value(int i, bool cutoffsOnEveryCore)
+            void Value(int i, int parts)
             {
                 var (code, rows) = groups[i];
                 var sub = ClassTotals.Build(_table, rows, _classOf, _classes.Count, deprivedBits, dims.Length, _squares);
                 long n = 0;
                 foreach (var r in rows) n += _table.Count[r];
                 var share = ShareOfGroup(sub, group);
-                var cutoffs = cutoffsOnEveryCore ? CutoffsOnEveryCore(sub, cuts, dims, group) : Cutoffs(sub, cuts, dims, group);
+                var cutoffs = Cutoffs(sub, cuts, dims, group, parts);
                 values[i] = new BreakdownValue(code < 0 ? "(missing)" : dict![code], n, share, cutoffs)
                 {
                     Code = code < 0 ? null : dict!.NumericCodeOf(code),
@@ -461,9 +465,9 @@ public sealed partial class ProfileEstimator
             // by side; larger ones (sex, residence) one at a time, each value's cut-offs on every
             // core: two such values' class tables at once were 300 MB of the peak at 10M children.
             var largest = groups.Length == 0 ? 0 : groups.Max(g => g.Rows.Length);
-            if (largest * 4L <= (domainRows?.Length ?? _table.Length)) Parallel.For(0, groups.Length, i => Value(i, false));
+            if (largest * 4L <= (domainRows?.Length ?? _table.Length)) Parallel.For(0, groups.Length, i => Value(i, 1));
             else
-                for (var i = 0; i < groups.Length; i++) Value(i, true);
+                for (var i = 0; i < groups.Length; i++) Value(i, Environment.ProcessorCount);
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
             Spent(sizeof(int) * groups.Sum(g => (long)g.Rows.Length));
         }

@@ -284,14 +284,12 @@ public sealed class RatioEngine
         Totals(a, xA, _x);
         Totals(b, yB, _yb ??= new double[_y.Length]);
         Totals(b, xB, _xb ??= new double[_x.Length]);
-        var a2 = a;
-        var b2 = b;
-        var ya = yA.ToArray();
+        var ya = yA.ToArray(); // spans cannot be captured by the squares' delegates
         var xa = xA.ToArray();
         var yb = yB.ToArray();
         var xb = xB.ToArray();
-        return Difference(_y, _x, (ratio, scale, q) => Squares(a2, ya, xa, ratio, scale, q),
-                          _yb, _xb, (ratio, scale, q) => Squares(b2, yb, xb, ratio, scale, q));
+        return Difference(_y, _x, (ratio, scale, q) => Squares(a, ya, xa, ratio, scale, q),
+                          _yb, _xb, (ratio, scale, q) => Squares(b, yb, xb, ratio, scale, q));
     }
 
     /// <summary>
