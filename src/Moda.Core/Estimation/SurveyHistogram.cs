@@ -268,6 +268,7 @@ public sealed partial class SurveyHistogram
         var keyed = _keys.Fit;
         if (keyed && c.KeyLayout != _keys) throw new ArgumentException("the classifier was made for a plan with other dimensions, age groups or monetary rule", nameof(c));
         int[] scratch = keyed ? [] : ArrayPool<int>.Shared.Rent(Math.Max(rows, 1));
+        using var cellScratch = groupBy > 0 ? new CellScratch(rows) : null;
         var summed = false;
         try
         {
@@ -299,17 +300,17 @@ public sealed partial class SurveyHistogram
                 if (badWeight < runEnd) throw BadWeight(batch, badWeight, weight[badWeight]);
                 CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex] += runEnd - r;
 
-                // The cell is made at the run's first child in an age group, never for a run without one.
-                var found = slots[r] >= 0 ? 0 : slots[r..runEnd].IndexOfAnyInRange(0, int.MaxValue);
-                if (found >= 0)
+                if (cellScratch is not null) AddUnitByCell(batch, c, slots, weight, r, runEnd, unit, cellCodes, cellScratch);
+                else
                 {
-                    var first = r + found;
-                    for (var k = 0; k < groupBy; k++) cellCodes[k] = batch.Codes[plan.GroupBySlots[k]]![first];
-                    var cell = groupBy > 0 ? CellIndex(cellCodes) : 0;
-                    if (cell >= 1 << 12) throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
-                    if (IsFirstRun(unit, cell)) AddRun(slots, weight, first, runEnd);
-                    else AddRunRevisited(slots, weight, first, runEnd, unit, cell);
-                    if (_indicatorStride > 0) AddIndicators(c, slots, weight, first, runEnd, unit);
+                    // Rows in no age group are counted, never summed.
+                    var found = slots[r] >= 0 ? 0 : slots[r..runEnd].IndexOfAnyInRange(0, int.MaxValue);
+                    if (found >= 0)
+                    {
+                        var first = r + found;
+                        AddCellRun(slots, weight, first, runEnd, unit, cell: 0);
+                        if (_indicatorStride > 0) AddIndicators(c, slots, weight, first, runEnd, unit);
+                    }
                 }
                 r = runEnd;
             }
@@ -491,14 +492,14 @@ public sealed partial class SurveyHistogram
         _entries.Children[entry] += n;
     }
 
-    // The first row after `start` whose stratum, PSU, fpc or breakdown codes differ from its own.
+    // The first row after `start` whose stratum, PSU or fpc differ from its own: the end of a
+    // unit's rows (breakdown cells within them are found by AddUnitByCell).
     private int RunEnd(ColumnBatch batch, int start, ReadOnlySpan<int> stratum, ReadOnlySpan<int> psu, ReadOnlySpan<double> fpc)
     {
         var end = batch.Count;
         if (!psu.IsEmpty && !stratum.IsEmpty) end = SameUntil(psu, stratum, start, end);
         else if (!psu.IsEmpty) end = SameUntil(psu, start, end);
         else if (!stratum.IsEmpty) end = SameUntil(stratum, start, end);
-        foreach (var slot in _plan.GroupBySlots) end = SameUntil(batch.Categorical(slot), start, end);
         if (!fpc.IsEmpty)
             for (var r = start + 1; r < end; r++)
                 if (!fpc[r].Equals(fpc[start])) return r;

@@ -34,13 +34,20 @@ public class HistogramProperties
         from c in Gen.Elements("x", "y")
         select new Child(dims, w, s, p, c);
 
-    // Children, sorted by (stratum, PSU, county) or not, and batch sizes that split them.
+    // Children unsorted, sorted by (stratum, PSU, county), or by (stratum, PSU) alone, each unit's
+    // counties interleaved as a child's own trait is, and batch sizes that split them.
     private static Arbitrary<(Child[] Children, int[] Sizes)> Data() =>
         (from children in ChildGen().ArrayOf()
-         from sorted in ArbMap.Default.GeneratorFor<bool>()
+         from order in Gen.Choose(0, 2)
          from sizes in Gen.Choose(1, 40).ArrayOf(children.Length + 1)
-         let ordered = sorted ? children.OrderBy(c => c.Stratum).ThenBy(c => c.Psu).ThenBy(c => c.County).ToArray() : children
-         select (ordered, sizes)).ToArbitrary();
+         select (Ordered(children, order), sizes)).ToArbitrary();
+
+    private static Child[] Ordered(Child[] children, int order) => order switch
+    {
+        1 => children.OrderBy(c => c.Stratum).ThenBy(c => c.Psu).ThenBy(c => c.County).ToArray(),
+        2 => children.OrderBy(c => c.Stratum).ThenBy(c => c.Psu).ToArray(),
+        _ => children,
+    };
 
     [Property(MaxTest = 200)]
     public Property EntriesSumToTheChildren() =>
@@ -110,6 +117,26 @@ public class HistogramProperties
                 actual.Count == expected.Count && expected.All(kv =>
                 actual.TryGetValue(kv.Key, out var a) && a.N == kv.Value.N && Math.Abs(a.W - kv.Value.W) <= 1e-9 * (1 + kv.Value.W) &&
                 (clustered ? double.IsNaN(a.W2) : Math.Abs(a.W2 - kv.Value.W2) <= 1e-9 * (1 + kv.Value.W2)));
+        });
+
+    // A file sorted by unit whose breakdown cells change row by row within a unit (a breakdown by
+    // sex): in one batch, each (unit, cell, pattern) is one entry, not one per stretch of rows.
+    [Property(MaxTest = 200)]
+    public Property AUnitsInterleavedCellsMakeOneEntryEach() =>
+        Prop.ForAll(ChildGen().ArrayOf().ToArbitrary(), ArbMap.Default.ArbFor<bool>(), (children, clustered) =>
+        {
+            var plan = AnalysisPlan.Create(Profiles.Default, clustered ? Columns : Columns.Where(c => c != "psu").ToArray(), ["county"]);
+            var rows = Ordered(children, 2);
+            var batch = Batch(plan, rows, null, 0);
+            var classifier = new ChildClassifier(plan);
+            classifier.Classify(batch);
+            var histogram = new SurveyHistogram(plan, "test.csv");
+            histogram.Add(batch, classifier);
+            var entries = histogram.ToEntries();
+            var keys = Enumerable.Range(0, entries.Count).Select(e => (entries.Unit[e], entries.Cell[e], entries.Pattern[e])).ToList();
+            var children2 = Enumerable.Range(0, entries.Count).Sum(e => entries.Children[e]);
+            histogram.ReleaseEntries();
+            return keys.Distinct().Count() == keys.Count && children2 == rows.Length;
         });
 
     [Property(MaxTest = 300)]

@@ -1,0 +1,170 @@
+using System.Buffers;
+using Moda.Data;
+using Moda.Deprivation;
+
+namespace Moda.Estimation;
+
+// A unit's rows split by breakdown cell. A breakdown by a child's own trait (sex, age) changes
+// cell every row or two within a PSU; each such stretch made a run of its own, met again a row
+// later and summed entry by entry through the hash table, so each (unit, cell, pattern) was split
+// over many entries. Instead the unit's rows are gathered by cell (in the order the cells are
+// first met, each cell's rows in file order) and each cell's rows summed as one run.
+public sealed partial class SurveyHistogram
+{
+    private int[] _cellStamp = [];            // per cell: the unit block that last met it
+    private int[] _cellLocal = [];            // per cell: its number within that block
+    private int _block;
+
+    // The rows [start, end) of one unit, with breakdowns: per cell, its rows in one run.
+    private void AddUnitByCell(ColumnBatch batch, ChildClassifier c, ReadOnlySpan<int> slots, ReadOnlySpan<double> weight,
+                               int start, int end, int unit, Span<int> cellCodes, CellScratch scratch)
+    {
+        // The stretches of rows with the same breakdown codes, each with its cell, made at the
+        // stretch's first child in an age group (a stretch without one makes no cell).
+        var block = ++_block;
+        var stretches = 0;
+        var cells = 0;
+        var firstInGroup = -1;
+        var columns = scratch.Columns(batch, _plan.GroupBySlots);
+        for (var s = start; s < end;)
+        {
+            var e = StretchEnd(columns, s, end);
+            var found = slots[s] >= 0 ? 0 : slots[s..e].IndexOfAnyInRange(0, int.MaxValue);
+            if (found >= 0)
+            {
+                var first = s + found;
+                if (firstInGroup < 0) firstInGroup = first;
+                // A cell met earlier in the block is found among its first eight; any other by its codes.
+                var cell = -1;
+                for (var l = 0; l < cells && l < 8 && cell < 0; l++)
+                    if (SameCodes(columns, scratch.Row[l], first)) cell = scratch.Cell[l];
+                if (cell < 0)
+                {
+                    for (var k = 0; k < cellCodes.Length; k++) cellCodes[k] = columns[k][first];
+                    cell = CellIndex(cellCodes);
+                }
+                if (cell >= 1 << 12) throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
+                if (cell >= _cellStamp.Length)
+                {
+                    Array.Resize(ref _cellStamp, Math.Max(cell + 1, 2 * _cellStamp.Length));
+                    Array.Resize(ref _cellLocal, _cellStamp.Length);
+                }
+                if (_cellStamp[cell] != block)
+                {
+                    _cellStamp[cell] = block;
+                    _cellLocal[cell] = cells;
+                    scratch.Cell[cells] = cell;
+                    scratch.Row[cells] = first;
+                    scratch.Rows[cells] = 0;
+                    cells++;
+                }
+                var local = _cellLocal[cell];
+                scratch.First[stretches] = first;
+                scratch.End[stretches] = e;
+                scratch.Local[stretches] = local;
+                scratch.Rows[local] += e - first;
+                stretches++;
+            }
+            s = e;
+        }
+        if (firstInGroup < 0) return;
+
+        if (cells == 1) AddCellRun(slots, weight, firstInGroup, end, unit, scratch.Cell[0]);
+        else
+        {
+            // Each cell's rows gathered together, in file order (a counting sort by cell).
+            var at = 0;
+            for (var l = 0; l < cells; l++)
+            {
+                var rows = scratch.Rows[l];
+                scratch.Rows[l] = at;
+                at += rows;
+            }
+            for (var i = 0; i < stretches; i++)
+            {
+                var l = scratch.Local[i];
+                var to = scratch.Rows[l];
+                var n = scratch.End[i] - scratch.First[i];
+                slots.Slice(scratch.First[i], n).CopyTo(scratch.Slots.AsSpan(to));
+                if (!weight.IsEmpty) weight.Slice(scratch.First[i], n).CopyTo(scratch.Weight.AsSpan(to));
+                scratch.Rows[l] = to + n;
+            }
+            ReadOnlySpan<int> gatheredSlots = scratch.Slots.AsSpan(0, at);
+            ReadOnlySpan<double> gatheredWeight = weight.IsEmpty ? default : scratch.Weight.AsSpan(0, at);
+            for (var l = 0; l < cells; l++)
+            {
+                var from = l == 0 ? 0 : scratch.Rows[l - 1];
+                AddCellRun(gatheredSlots, gatheredWeight, from, scratch.Rows[l], unit, scratch.Cell[l]);
+            }
+        }
+        // The unit's indicator totals do not depend on the cell: its rows in file order, once.
+        if (_indicatorStride > 0) AddIndicators(c, slots, weight, firstInGroup, end, unit);
+    }
+
+    // The first row after `start` whose breakdown codes differ from its own: row by row, as a
+    // child's own traits change every row or two.
+    private static int StretchEnd(int[][] columns, int start, int end)
+    {
+        var r = start + 1;
+        for (; r < end; r++)
+            if (!SameCodes(columns, start, r)) break;
+        return r;
+    }
+
+    private static bool SameCodes(int[][] columns, int a, int b)
+    {
+        foreach (var column in columns)
+            if (column[a] != column[b]) return false;
+        return true;
+    }
+
+    // Rows [start, end) of one (unit, cell): a run first met (or going on) is summed by pattern,
+    // one met before goes entry by entry.
+    private void AddCellRun(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int start, int end, int unit, int cell)
+    {
+        if (IsFirstRun(unit, cell)) AddRun(slots, weight, start, end);
+        else AddRunRevisited(slots, weight, start, end, unit, cell);
+    }
+
+    // Per-Add buffers for AddUnitByCell, rented for a batch of `rows` rows.
+    private sealed class CellScratch : IDisposable
+    {
+        public CellScratch(int rows)
+        {
+            var n = Math.Max(rows, 1);
+            First = ArrayPool<int>.Shared.Rent(n);
+            End = ArrayPool<int>.Shared.Rent(n);
+            Local = ArrayPool<int>.Shared.Rent(n);
+            Cell = ArrayPool<int>.Shared.Rent(n);
+            Row = ArrayPool<int>.Shared.Rent(n);
+            Rows = ArrayPool<int>.Shared.Rent(n);
+            Slots = ArrayPool<int>.Shared.Rent(n);
+            Weight = ArrayPool<double>.Shared.Rent(n);
+        }
+
+        public int[] First { get; }    // per stretch: its first row in an age group
+        public int[] End { get; }      // per stretch: the row after it
+        public int[] Local { get; }    // per stretch: its cell's number in the block
+        public int[] Cell { get; }     // per cell of the block: its cell index
+        public int[] Row { get; }      // per cell of the block: a row of it (its codes)
+        public int[] Rows { get; }     // per cell of the block: its rows, then where they end in Slots
+        public int[] Slots { get; }    // the block's rows gathered by cell
+        public double[] Weight { get; }
+
+        // The breakdown columns' codes, made once per batch.
+        public int[][] Columns(ColumnBatch batch, IReadOnlyList<int> slots)
+        {
+            if (_columns.Length != slots.Count) _columns = new int[slots.Count][];
+            for (var k = 0; k < slots.Count; k++) _columns[k] = batch.Codes[slots[k]]!;
+            return _columns;
+        }
+
+        private int[][] _columns = [];
+
+        public void Dispose()
+        {
+            foreach (var a in new[] { First, End, Local, Cell, Row, Rows, Slots }) ArrayPool<int>.Shared.Return(a);
+            ArrayPool<double>.Shared.Return(Weight);
+        }
+    }
+}
