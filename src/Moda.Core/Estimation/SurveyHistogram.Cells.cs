@@ -101,14 +101,14 @@ public sealed partial class SurveyHistogram
         if (_indicatorStride > 0) AddIndicators(c, slots, weight, firstInGroup, end, unit);
     }
 
-    // The first row after `start` whose breakdown codes differ from its own: row by row, as a
-    // child's own traits change every row or two.
+    // The first row after `start` whose breakdown codes differ from its own. A child's own traits
+    // change every row or two, so the next row is compared first; a longer stretch (a breakdown
+    // by county, constant within a PSU) is found a vector of rows a step.
     private static int StretchEnd(int[][] columns, int start, int end)
     {
-        var r = start + 1;
-        for (; r < end; r++)
-            if (!SameCodes(columns, start, r)) break;
-        return r;
+        if (start + 1 >= end || !SameCodes(columns, start, start + 1)) return start + 1;
+        foreach (var column in columns) end = SameUntil(column, start, end);
+        return end;
     }
 
     private static bool SameCodes(int[][] columns, int a, int b)
