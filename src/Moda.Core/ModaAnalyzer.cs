@@ -109,14 +109,24 @@ public sealed class ModaAnalysis
 internal sealed class PhaseTimer
 {
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private TimeSpan _cpu = CpuTime();
 
     public static PhaseTimer? FromEnvironment() =>
         Environment.GetEnvironmentVariable("MODA_TIMING") == "1" ? new PhaseTimer() : null;
 
     public void Mark(string phase)
     {
-        Console.Error.WriteLine($"moda: {phase}: {_clock.Elapsed.TotalMilliseconds:F0} ms ({Memory()})");
+        // CPU time beside the wall time: their ratio is how many cores the phase kept busy.
+        var cpu = CpuTime();
+        Console.Error.WriteLine($"moda: {phase}: {_clock.Elapsed.TotalMilliseconds:F0} ms, cpu {(cpu - _cpu).TotalMilliseconds:F0} ms ({Memory()})");
+        _cpu = cpu;
         _clock.Restart();
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     public void Note(string text) => Console.Error.WriteLine($"moda: {text}");
