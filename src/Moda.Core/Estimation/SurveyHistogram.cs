@@ -277,8 +277,9 @@ public sealed partial class SurveyHistogram
             RentRunSums();
             var badWeight = weight.IsEmpty ? rows : FirstBadWeight(weight);
 
-            // Survey files list a PSU's children together: the stratum, unit and breakdown cell are
-            // resolved once per run of rows that share their codes, not once per row.
+            // Survey files list a PSU's children together: the stratum and unit are resolved once
+            // per run of rows that share their codes, not once per row, and breakdown cells within
+            // the run by AddUnitByCell.
             for (var r = 0; r < rows;)
             {
                 if (badWeight == r) throw BadWeight(batch, r, weight[r]);
