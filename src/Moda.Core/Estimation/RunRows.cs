@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Moda.Estimation;
 
 /// <summary>
@@ -21,6 +23,7 @@ internal struct RunRows(int keys)
     /// The row of <paramref name="key"/> in <paramref name="unit"/>'s current run (a run ends where
     /// another unit's row comes); <paramref name="made"/> when it is made now.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once or twice a row of every table built: a call cost as much as its work
     public int RowOf(int unit, int key, out bool made)
     {
         if (unit != _unit)
