@@ -31,7 +31,7 @@ public class HistogramProperties
         from w in Gen.Elements(0.0, 0.5, 1.0, 2.25, 10.0, 139.57)
         from s in Gen.Elements("1", "2", "3")
         from p in Gen.Elements("1", "2", "3", "4", "5")
-        from c in Gen.Elements("x", "y")
+        from c in Gen.Elements("x", "y", "")   // "": the breakdown value is missing
         select new Child(dims, w, s, p, c);
 
     // Children unsorted, sorted by (stratum, PSU, county), or by (stratum, PSU) alone, each unit's
@@ -104,7 +104,8 @@ public class HistogramProperties
                 var u = entries.Unit[e];
                 var stratum = total.StratumDictionary![total.StratumCodes[total.UnitStratum[u]]];
                 var psu = clustered ? total.ClusterDictionary![total.UnitPsu[u]] : "-";
-                var county = total.GroupByDictionaries[0]![total.Cells[entries.Cell[e]][0]];
+                var code = total.Cells[entries.Cell[e]][0];
+                var county = code < 0 ? "" : total.GroupByDictionaries[0]![code];
                 var p = total.Patterns[entries.Pattern[e]];
                 var key = $"{stratum}/{psu}/{county}/{p.Deprived}/{p.Observed}";
                 actual.TryGetValue(key, out var sum);
@@ -305,7 +306,7 @@ public class HistogramProperties
                 else
                 {
                     var text = request.Name switch { "stratum" => child.Stratum, "psu" => child.Psu, _ => child.County };
-                    batch.Codes[s]![r] = batch.Categories[s]!.GetOrAdd(text);
+                    batch.Codes[s]![r] = text.Length == 0 ? -1 : batch.Categories[s]!.GetOrAdd(text);
                 }
             }
         }
