@@ -11,16 +11,28 @@ namespace Moda.Estimation;
 // first met, each cell's rows in file order) and each cell's rows summed as one run.
 public sealed partial class SurveyHistogram
 {
-    private int[] _cellStamp = [];            // per cell: the unit block that last met it
-    private int[] _cellLocal = [];            // per cell: its number within that block
-    private int _block;
+    private int[] _cellStamp = [];            // per cell: the unit (numbered as met, from 1) that last met it
+    private int[] _cellLocal = [];            // per cell: its number within that unit's cells
+    private int _block;                       // units met so far
 
     // The rows [start, end) of one unit, with breakdowns: per cell, its rows in one run.
     private void AddUnitByCell(ColumnBatch batch, ChildClassifier c, ReadOnlySpan<int> slots, ReadOnlySpan<double> weight,
                                int start, int end, int unit, Span<int> cellCodes, CellScratch scratch)
     {
-        // The stretches of rows with the same breakdown codes, each with its cell, made at the
-        // stretch's first child in an age group (a stretch without one makes no cell).
+        var (stretches, cells, firstInGroup) = FindStretches(batch, slots, start, end, cellCodes, scratch);
+        if (firstInGroup < 0) return;
+        if (cells == 1) AddCellRun(slots, weight, firstInGroup, end, unit, scratch.Cell[0]);
+        else SumByCell(slots, weight, unit, stretches, cells, scratch);
+        // The unit's indicator totals do not depend on the cell: its rows in file order, once.
+        if (_indicatorStride > 0) AddIndicators(c, slots, weight, firstInGroup, end, unit);
+    }
+
+    // The stretches of a unit's rows with the same breakdown codes (scratch.First, End, Local),
+    // each with its cell, made at the stretch's first child in an age group (a stretch without
+    // one makes no cell), and the unit's cells in the order first met (scratch.Cell, Row, Rows).
+    private (int Stretches, int Cells, int FirstInGroup) FindStretches(ColumnBatch batch, ReadOnlySpan<int> slots, int start, int end,
+                                                                        Span<int> cellCodes, CellScratch scratch)
+    {
         var block = ++_block;
         var stretches = 0;
         var cells = 0;
@@ -34,7 +46,7 @@ public sealed partial class SurveyHistogram
             {
                 var first = s + found;
                 if (firstInGroup < 0) firstInGroup = first;
-                // A cell met earlier in the block is found among its first eight; any other by its codes.
+                // A cell met earlier in the unit is found among its first eight; any other by its codes.
                 var cell = -1;
                 for (var l = 0; l < cells && l < 8 && cell < 0; l++)
                     if (SameCodes(columns, scratch.Row[l], first)) cell = scratch.Cell[l];
@@ -67,38 +79,33 @@ public sealed partial class SurveyHistogram
             }
             s = e;
         }
-        if (firstInGroup < 0) return;
+        return (stretches, cells, firstInGroup);
+    }
 
-        if (cells == 1) AddCellRun(slots, weight, firstInGroup, end, unit, scratch.Cell[0]);
-        else
+    // Each cell's stretches gathered together, in file order (a counting sort by cell), and
+    // summed as one run.
+    private void SumByCell(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int unit, int stretches, int cells, CellScratch scratch)
+    {
+        var at = 0;
+        for (var l = 0; l < cells; l++)
         {
-            // Each cell's rows gathered together, in file order (a counting sort by cell).
-            var at = 0;
-            for (var l = 0; l < cells; l++)
-            {
-                var rows = scratch.Rows[l];
-                scratch.Rows[l] = at;
-                at += rows;
-            }
-            for (var i = 0; i < stretches; i++)
-            {
-                var l = scratch.Local[i];
-                var to = scratch.Rows[l];
-                var n = scratch.End[i] - scratch.First[i];
-                slots.Slice(scratch.First[i], n).CopyTo(scratch.Slots.AsSpan(to));
-                if (!weight.IsEmpty) weight.Slice(scratch.First[i], n).CopyTo(scratch.Weight.AsSpan(to));
-                scratch.Rows[l] = to + n;
-            }
-            ReadOnlySpan<int> gatheredSlots = scratch.Slots.AsSpan(0, at);
-            ReadOnlySpan<double> gatheredWeight = weight.IsEmpty ? default : scratch.Weight.AsSpan(0, at);
-            for (var l = 0; l < cells; l++)
-            {
-                var from = l == 0 ? 0 : scratch.Rows[l - 1];
-                AddCellRun(gatheredSlots, gatheredWeight, from, scratch.Rows[l], unit, scratch.Cell[l]);
-            }
+            var rows = scratch.Rows[l];
+            scratch.Rows[l] = at;
+            at += rows;
         }
-        // The unit's indicator totals do not depend on the cell: its rows in file order, once.
-        if (_indicatorStride > 0) AddIndicators(c, slots, weight, firstInGroup, end, unit);
+        for (var i = 0; i < stretches; i++)
+        {
+            var l = scratch.Local[i];
+            var to = scratch.Rows[l];
+            var n = scratch.End[i] - scratch.First[i];
+            slots.Slice(scratch.First[i], n).CopyTo(scratch.Slots.AsSpan(to));
+            if (!weight.IsEmpty) weight.Slice(scratch.First[i], n).CopyTo(scratch.Weight.AsSpan(to));
+            scratch.Rows[l] = to + n;
+        }
+        ReadOnlySpan<int> gatheredSlots = scratch.Slots.AsSpan(0, at);
+        ReadOnlySpan<double> gatheredWeight = weight.IsEmpty ? default : scratch.Weight.AsSpan(0, at);
+        for (var l = 0; l < cells; l++)
+            AddCellRun(gatheredSlots, gatheredWeight, l == 0 ? 0 : scratch.Rows[l - 1], scratch.Rows[l], unit, scratch.Cell[l]);
     }
 
     // The first row after `start` whose breakdown codes differ from its own. A child's own traits
