@@ -425,10 +425,11 @@ public sealed partial class SurveyHistogram
         _segmentEntries = 0;
     }
 
-    // The first row whose weight is missing or negative, or the row count when there is none.
-    // Whole vectors (the machine's width: 256 bits with AVX2, 128 on ARM64) are skipped, four at a
-    // time, while every weight in them is ≥ 0; the first step with one that is not (or the tail)
-    // goes row by row.
+    // The first row whose weight is missing, negative or infinite, or the row count when there is
+    // none (CSV text cannot give an infinite weight, a binary file can: one would make the
+    // totals infinite and the figures silently wrong). Whole vectors (the machine's width: 256
+    // bits with AVX2, 128 on ARM64) are skipped, four at a time, while every weight in them is
+    // good; the first step with one that is not (or the tail) goes row by row.
     internal static int FirstBadWeight(ReadOnlySpan<double> weight)
     {
         var r = 0;
@@ -438,20 +439,23 @@ public sealed partial class SurveyHistogram
             var width = Vector<double>.Count;
             for (; r <= weight.Length - 4 * width; r += 4 * width)
             {
-                var ok = Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)r), Vector<double>.Zero) &
-                    Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)(r + width)), Vector<double>.Zero) &
-                    Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)(r + 2 * width)), Vector<double>.Zero) &
-                    Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref w, (nuint)(r + 3 * width)), Vector<double>.Zero);
+                var ok = Good(Vector.LoadUnsafe(ref w, (nuint)r)) & Good(Vector.LoadUnsafe(ref w, (nuint)(r + width))) &
+                    Good(Vector.LoadUnsafe(ref w, (nuint)(r + 2 * width))) & Good(Vector.LoadUnsafe(ref w, (nuint)(r + 3 * width)));
                 if (!Vector.EqualsAll(ok, new Vector<long>(-1))) break;
             }
         }
         for (; r < weight.Length; r++)
-            if (!(weight[r] >= 0)) return r;
+            if (!(weight[r] >= 0 && weight[r] < double.PositiveInfinity)) return r;
         return r;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<long> Good(Vector<double> w) =>
+        Vector.GreaterThanOrEqual(w, Vector<double>.Zero) & Vector.LessThan(w, new Vector<double>(double.PositiveInfinity));
+
     private ModaDataException BadWeight(ColumnBatch batch, int r, double w) =>
-        Bad(batch, r, _plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing" : $"the survey weight {w} is negative");
+        Bad(batch, r, _plan.WeightSlot, double.IsNaN(w) ? "the survey weight is missing"
+            : double.IsPositiveInfinity(w) ? "the survey weight is infinite" : $"the survey weight {w} is negative");
 
     // A child of a (unit, cell) met before (an unsorted file): its entry is looked up in the hash
     // table, once per pattern and run (Add keeps patterns below 2^20 and cells below 2^12, the key's

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Analysis;
+using Moda.Data;
 using Moda.Reporting;
 using Moda.Tests.Survey;
 
@@ -34,6 +35,21 @@ public class DataFrameBridgeTests
         var frame = ResultRows.Enumerate(fromFrame).ToArray();
         Assert.Equal(csv.Length, frame.Length);
         Assert.Equal(csv, frame);
+    }
+
+    // Text cannot spell an infinite weight, a DataFrame (or a .dta, .sav or Parquet file) can:
+    // it is refused with the row, as a missing or negative one is, not summed into figures.
+    [Theory]
+    [InlineData(double.PositiveInfinity, "infinite")]
+    [InlineData(double.NaN, "missing")]
+    [InlineData(-2.0, "negative")]
+    public void ABadWeightIsRefusedWithItsRow(double weight, string why)
+    {
+        var frame = Load(TestPaths.Oracle("design.csv"));
+        frame["weight"][3] = weight;
+        var error = Assert.Throws<ModaDataException>(() => ModaAnalyzer.Analyze(frame, RSurveyOracle.Spec()));
+        Assert.Contains(why, error.Message);
+        Assert.Contains("DataFrame:4, column 'weight'", error.Message); // the frame's fourth row
     }
 
     [Fact]
