@@ -162,12 +162,10 @@ public sealed class ClassTotals
     public void Totals(ReadOnlySpan<double> f, Span<double> units, int[]? support = null)
     {
         Clear(units, support);
-        for (var r = 0; r < Length; r++)
-        {
-            var v = f[Class[r]];
-            if (v == 0) continue;
-            units[Unit[r]] += Weight[r] * v;
-        }
+        // Without a branch on f: whether a class counts (is poor) is as random as the children,
+        // and a row that does not adds an exact +0, which leaves its unit's sum as it was (sums
+        // start at +0 and are never −0). Twice as fast as skipping it.
+        for (var r = 0; r < Length; r++) units[Unit[r]] += Weight[r] * f[Class[r]];
     }
 
     /// <summary>
@@ -179,15 +177,13 @@ public sealed class ClassTotals
     {
         Clear(fUnits, support);
         Clear(gUnits, support);
-        for (var r = 0; r < Length; r++)
+        for (var r = 0; r < Length; r++) // without a branch, as the one-function Totals
         {
             var c = Class[r];
-            double vf = f[c], vg = g[c];
-            if (vf == 0 && vg == 0) continue;
             var u = Unit[r];
             var w = Weight[r];
-            if (vf != 0) fUnits[u] += w * vf;
-            if (vg != 0) gUnits[u] += w * vg;
+            fUnits[u] += w * f[c];
+            gUnits[u] += w * g[c];
         }
     }
 
@@ -218,8 +214,7 @@ public sealed class ClassTotals
         {
             var c = Class[r];
             var e = y[c] - ratio * x[c];
-            if (e == 0) continue;
-            q[stratumOf[Unit[r]]] += scale * Weight2[r] * e * e;
+            q[stratumOf[Unit[r]]] += scale * Weight2[r] * e * e; // e = 0 adds an exact ±0: no branch (see Totals)
         }
     }
 
@@ -237,8 +232,8 @@ public sealed class ClassTotals
             var h = stratumOf[Unit[r]];
             var rx = ratio * x[c];
             var e = yDeprived[c * d + j] - rx;
-            if (e != 0) q[h] += scale * Deprived2[r * d + j] * e * e;
-            if (rx != 0) q[h] += scale * NotDeprived2[r * d + j] * rx * rx;
+            q[h] += scale * Deprived2[r * d + j] * e * e;      // zeros add an exact ±0: no branch
+            q[h] += scale * NotDeprived2[r * d + j] * rx * rx;
         }
     }
 

@@ -344,12 +344,8 @@ public sealed class RatioEngine
         var unit = t.Unit;
         var key = t.Key;
         var weight = t.Weight;
-        for (var r = 0; r < unit.Length; r++)
-        {
-            var v = f[key[r]];
-            if (v == 0) continue;
-            units[unit[r]] += weight[r] * v;
-        }
+        // Without a branch on f (see ClassTotals.Totals): a row it leaves out adds an exact +0.
+        for (var r = 0; r < unit.Length; r++) units[unit[r]] += weight[r] * f[key[r]];
     }
 
     /// <summary>
@@ -363,8 +359,7 @@ public sealed class RatioEngine
         {
             var k = t.Key[r];
             var e = y[k] - ratio * x[k];
-            if (e == 0) continue;
-            q[Design.UnitStratum[t.Unit[r]]] += scale * t.Weight2[r] * e * e;
+            q[Design.UnitStratum[t.Unit[r]]] += scale * t.Weight2[r] * e * e; // e = 0 adds an exact ±0: no branch
         }
     }
 
