@@ -51,6 +51,9 @@ public sealed class EntryTable
     /// <summary>Number of rows.</summary>
     public int Length => Unit.Length;
 
+    /// <summary>The bytes of the table's columns.</summary>
+    internal long Bytes => (long)Length * (2 * sizeof(int) + sizeof(double) + sizeof(long)) + (long)sizeof(double) * Weight2.Length;
+
     /// <summary>The rows listed (all rows when null) as a table of their own, without summing.</summary>
     public EntryTable Subset(int[]? rows)
     {

@@ -32,21 +32,11 @@ public sealed partial class ProfileEstimator
         if (b < 0) throw new ArgumentException($"'{column}' is not a breakdown column", nameof(column));
         var dict = _h.GroupByDictionaries[b];
         var code = value == "(missing)" ? -1 : dict?.Find(value) is int c and >= 0 ? c : -2;
-        // The cells with the value, then the rows in them: counted first, then filled.
+        // The cells with the value, then the rows in them.
         var cells = _h.Cells;
         var inValue = new bool[cells.Count];
         for (var cell = 0; cell < inValue.Length; cell++) inValue[cell] = cells[cell][b] == code;
-        var n = domainRows?.Length ?? _table.Length;
-        var count = 0;
-        for (var i = 0; i < n; i++)
-            if (inValue[_cellOfRow[domainRows is null ? i : domainRows[i]]]) count++;
-        var rows = new int[count];
-        count = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var r = domainRows is null ? i : domainRows[i];
-            if (inValue[_cellOfRow[r]]) rows[count++] = r;
-        }
+        var rows = RowsWhere(domainRows, inValue, _cellOfRow);
         var table = _table.Project(rows, _classOf, _classes.Count, _units);
         Spent(sizeof(int) * (long)rows.Length);
         return table;
@@ -117,8 +107,7 @@ public sealed partial class ProfileEstimator
         }
 
         // The bytes of its table and totals.
-        public long Bytes => (long)_table.Length * (2 * sizeof(int) + sizeof(double) + sizeof(long) + (_table.HasSquares ? sizeof(double) : 0))
-            + 3L * sizeof(double) * Complete.Length;
+        public long Bytes => _table.Bytes + 3L * sizeof(double) * Complete.Length;
 
         public SquaresOf Squares(RatioEngine engine, double[] y, double[] x) => (ratio, scale, q) => engine.Squares(_table, y, x, ratio, scale, q);
     }

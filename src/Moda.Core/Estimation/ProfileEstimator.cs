@@ -122,15 +122,27 @@ public sealed partial class ProfileEstimator
     private int[]? RowsOf(Domain d)
     {
         if (d.Groups.Length == _plan.Groups.Count) return null;
-        var inDomain = 0u;
-        foreach (var g in d.Groups) inDomain |= 1u << g;
-        var n = 0;
-        for (var r = 0; r < _table.Length; r++) n += (int)(inDomain >> _patterns[_table.Key[r]].Group & 1);
-        var rows = new int[n];
-        n = 0;
-        for (var r = 0; r < _table.Length; r++)
-            if ((inDomain >> _patterns[_table.Key[r]].Group & 1) != 0) rows[n++] = r;
-        return rows;
+        var inDomain = new bool[_patterns.Length];
+        for (var p = 0; p < inDomain.Length; p++) inDomain[p] = d.Groups.Contains(_patterns[p].Group);
+        return RowsWhere(null, inDomain, _table.Key);
+    }
+
+    // The rows among `rows` (null: every row of the table) whose keep[of[r]] is set, in order:
+    // counted first, so the array is exactly as long as it needs to be.
+    private int[] RowsWhere(int[]? rows, bool[] keep, int[] of)
+    {
+        var n = rows?.Length ?? _table.Length;
+        var count = 0;
+        for (var i = 0; i < n; i++)
+            if (keep[of[rows is null ? i : rows[i]]]) count++;
+        var kept = new int[count];
+        count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows is null ? i : rows[i];
+            if (keep[of[r]]) kept[count++] = r;
+        }
+        return kept;
     }
 
     // A cut-off: its reported k and share, and per score class whether it is deprived (1) or not (0).
