@@ -13,38 +13,54 @@ public sealed partial class SurveyHistogram
 {
     private int[] _cellStamp = [];            // per cell: the unit (numbered as met, from 1) that last met it
     private int[] _cellLocal = [];            // per cell: its number within that unit's cells
-    private int _block;                       // units met so far
+    private int _unitsMet;                    // units split by cell so far: the stamp of the current one
 
-    // The rows [start, end) of one unit, with breakdowns: per cell, its rows in one run.
-    private void AddUnitByCell(ColumnBatch batch, ChildClassifier c, ReadOnlySpan<int> slots, ReadOnlySpan<double> weight,
-                               int start, int end, int unit, Span<int> cellCodes, CellScratch scratch)
+    // The rows [start, end) of one unit: with breakdowns (scratch given) each cell's rows in one
+    // run, else all in the one cell. Rows in no age group are counted, never summed.
+    private void AddUnit(ChildClassifier c, ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int start, int end, int unit, CellScratch? scratch)
     {
-        var (stretches, cells, firstInGroup) = FindStretches(batch, slots, start, end, cellCodes, scratch);
-        if (firstInGroup < 0) return;
-        if (cells == 1) AddCellRun(slots, weight, firstInGroup, end, unit, scratch.Cell[0]);
-        else SumByCell(slots, weight, unit, stretches, cells, scratch);
+        int firstInGroup;
+        if (scratch is null)
+        {
+            firstInGroup = FirstInGroup(slots, start, end);
+            if (firstInGroup < 0) return;
+            AddCellRun(slots, weight, firstInGroup, end, unit, cell: 0);
+        }
+        else
+        {
+            (var stretches, var cells, firstInGroup) = FindStretches(slots, start, end, scratch);
+            if (firstInGroup < 0) return;
+            if (cells == 1) AddCellRun(slots, weight, firstInGroup, end, unit, scratch.Cell[0]);
+            else SumByCell(slots, weight, unit, stretches, cells, scratch);
+        }
         // The unit's indicator totals do not depend on the cell: its rows in file order, once.
         if (_indicatorStride > 0) AddIndicators(c, slots, weight, firstInGroup, end, unit);
+    }
+
+    // The first row of [start, end) in an age group, or -1.
+    private static int FirstInGroup(ReadOnlySpan<int> slots, int start, int end)
+    {
+        var found = slots[start] >= 0 ? 0 : slots[start..end].IndexOfAnyInRange(0, int.MaxValue);
+        return found < 0 ? -1 : start + found;
     }
 
     // The stretches of a unit's rows with the same breakdown codes (scratch.First, End, Local),
     // each with its cell, made at the stretch's first child in an age group (a stretch without
     // one makes no cell), and the unit's cells in the order first met (scratch.Cell, Row, Rows).
-    private (int Stretches, int Cells, int FirstInGroup) FindStretches(ColumnBatch batch, ReadOnlySpan<int> slots, int start, int end,
-                                                                        Span<int> cellCodes, CellScratch scratch)
+    private (int Stretches, int Cells, int FirstInGroup) FindStretches(ReadOnlySpan<int> slots, int start, int end, CellScratch scratch)
     {
-        var block = ++_block;
+        var stamp = ++_unitsMet;
         var stretches = 0;
         var cells = 0;
         var firstInGroup = -1;
-        var columns = scratch.Columns(batch, _plan.GroupBySlots);
+        var columns = scratch.Columns;
+        var cellCodes = scratch.Codes;
         for (var s = start; s < end;)
         {
             var e = StretchEnd(columns, s, end);
-            var found = slots[s] >= 0 ? 0 : slots[s..e].IndexOfAnyInRange(0, int.MaxValue);
-            if (found >= 0)
+            var first = FirstInGroup(slots, s, e);
+            if (first >= 0)
             {
-                var first = s + found;
                 if (firstInGroup < 0) firstInGroup = first;
                 // A cell met earlier in the unit is found among its first eight; any other by its codes.
                 var cell = -1;
@@ -61,9 +77,9 @@ public sealed partial class SurveyHistogram
                     Array.Resize(ref _cellStamp, Math.Max(cell + 1, 2 * _cellStamp.Length));
                     Array.Resize(ref _cellLocal, _cellStamp.Length);
                 }
-                if (_cellStamp[cell] != block)
+                if (_cellStamp[cell] != stamp)
                 {
-                    _cellStamp[cell] = block;
+                    _cellStamp[cell] = stamp;
                     _cellLocal[cell] = cells;
                     scratch.Cell[cells] = cell;
                     scratch.Row[cells] = first;
@@ -133,12 +149,14 @@ public sealed partial class SurveyHistogram
         else AddRunRevisited(slots, weight, start, end, unit, cell);
     }
 
-    // Per-Add buffers for AddUnitByCell, rented for a batch of `rows` rows.
+    // Per-Add buffers for FindStretches and SumByCell, rented for one batch, with its breakdown columns.
     private sealed class CellScratch : IDisposable
     {
-        public CellScratch(int rows)
+        public CellScratch(ColumnBatch batch, IReadOnlyList<int> groupBySlots)
         {
-            var n = Math.Max(rows, 1);
+            Columns = groupBySlots.Select(slot => batch.Codes[slot]!).ToArray();
+            Codes = new int[groupBySlots.Count];
+            var n = Math.Max(batch.Count, 1);
             First = ArrayPool<int>.Shared.Rent(n);
             End = ArrayPool<int>.Shared.Rent(n);
             Local = ArrayPool<int>.Shared.Rent(n);
@@ -151,26 +169,19 @@ public sealed partial class SurveyHistogram
 
         public int[] First { get; }    // per stretch: its first row in an age group
         public int[] End { get; }      // per stretch: the row after it
-        public int[] Local { get; }    // per stretch: its cell's number in the block
-        public int[] Cell { get; }     // per cell of the block: its cell index
-        public int[] Row { get; }      // per cell of the block: a row of it (its codes)
-        public int[] Rows { get; }     // per cell of the block: its rows, then where they end in Slots
-        public int[] Slots { get; }    // the block's rows gathered by cell
+        public int[] Local { get; }    // per stretch: its cell's number in the unit
+        public int[] Cell { get; }     // per cell of the unit: its cell index
+        public int[] Row { get; }      // per cell of the unit: a row of it (its codes)
+        public int[] Rows { get; }     // per cell of the unit: its rows, then where they end in Slots
+        public int[] Slots { get; }    // the unit's rows gathered by cell
         public double[] Weight { get; }
 
-        // The breakdown columns' codes, made once per batch.
-        public int[][] Columns(ColumnBatch batch, IReadOnlyList<int> slots)
-        {
-            if (_columns.Length != slots.Count) _columns = new int[slots.Count][];
-            for (var k = 0; k < slots.Count; k++) _columns[k] = batch.Codes[slots[k]]!;
-            return _columns;
-        }
-
-        private int[][] _columns = [];
+        public int[][] Columns { get; }  // the breakdown columns' codes
+        public int[] Codes { get; }      // a new cell's codes, one per breakdown column
 
         public void Dispose()
         {
-            foreach (var a in new[] { First, End, Local, Cell, Row, Rows, Slots }) ArrayPool<int>.Shared.Return(a);
+            foreach (var a in (int[][])[First, End, Local, Cell, Row, Rows, Slots]) ArrayPool<int>.Shared.Return(a);
             ArrayPool<double>.Shared.Return(Weight);
         }
     }

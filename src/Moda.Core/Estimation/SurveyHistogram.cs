@@ -259,8 +259,6 @@ public sealed partial class SurveyHistogram
         if (plan.ClusterSlot >= 0) ClusterDictionary = batch.Categories[plan.ClusterSlot];
         if (GroupByDictionaries.Length != plan.GroupBySlots.Count)
             GroupByDictionaries = plan.GroupBySlots.Select(s => batch.Categories[s]).ToArray();
-        var groupBy = plan.GroupBySlots.Count;
-        Span<int> cellCodes = stackalloc int[groupBy];
 
         // Each row's key (negative: in no age group), from the classifier, or where keys do not fit
         // a table, each row's pattern; then the sums run by run, by key or pattern (the row's slot).
@@ -268,7 +266,7 @@ public sealed partial class SurveyHistogram
         var keyed = _keys.Fit;
         if (keyed && c.KeyLayout != _keys) throw new ArgumentException("the classifier was made for a plan with other dimensions, age groups or monetary rule", nameof(c));
         int[] scratch = keyed ? [] : ArrayPool<int>.Shared.Rent(Math.Max(rows, 1));
-        using var cellScratch = groupBy > 0 ? new CellScratch(rows) : null;
+        using var cellScratch = plan.GroupBySlots.Count > 0 ? new CellScratch(batch, plan.GroupBySlots) : null;
         var summed = false;
         try
         {
@@ -301,18 +299,7 @@ public sealed partial class SurveyHistogram
                 if (badWeight < runEnd) throw BadWeight(batch, badWeight, weight[badWeight]);
                 CollectionsMarshal.AsSpan(_strataChildren)[stratumIndex] += runEnd - r;
 
-                if (cellScratch is not null) AddUnitByCell(batch, c, slots, weight, r, runEnd, unit, cellCodes, cellScratch);
-                else
-                {
-                    // Rows in no age group are counted, never summed.
-                    var found = slots[r] >= 0 ? 0 : slots[r..runEnd].IndexOfAnyInRange(0, int.MaxValue);
-                    if (found >= 0)
-                    {
-                        var first = r + found;
-                        AddCellRun(slots, weight, first, runEnd, unit, cell: 0);
-                        if (_indicatorStride > 0) AddIndicators(c, slots, weight, first, runEnd, unit);
-                    }
-                }
+                AddUnit(c, slots, weight, r, runEnd, unit, cellScratch);
                 r = runEnd;
             }
             Unassigned += unassigned;
