@@ -87,11 +87,10 @@ public class BandwidthBaseline
     {
         SurveyHistogram? total = null;
         var classifier = _workers[0];
+        var sizes = new EntryEstimate();
         foreach (var batch in _batches)
         {
-            classifier.Classify(batch);
-            var partial = new SurveyHistogram(_plan, _path, expectedEntries: batch.Count);
-            partial.Add(batch, classifier);
+            var partial = HistogramBuilder.Fill(batch, classifier, _path, _plan, rowUnits: false, sizes);
             if (total is null) total = partial;
             else total.Merge(partial);
         }
@@ -158,14 +157,12 @@ public class BandwidthBaseline
     {
         var next = -1;
         foreach (var r in _ready) r.Reset();
+        var sizes = new EntryEstimate();
         var workers = _workers.Select(classifier => Task.Run(() =>
         {
             for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;)
             {
-                classifier.Classify(_batches[b]);
-                var partial = new SurveyHistogram(_plan, _path, expectedEntries: _batches[b].Count);
-                partial.Add(_batches[b], classifier);
-                _partials[b] = partial;
+                _partials[b] = HistogramBuilder.Fill(_batches[b], classifier, _path, _plan, rowUnits: false, sizes);
                 _ready[b].Set();
             }
         })).ToArray();

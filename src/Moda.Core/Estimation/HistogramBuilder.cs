@@ -22,6 +22,7 @@ public static class HistogramBuilder
     {
         var rowUnits = plan.Spec.Variance.Method == VarianceMethod.Bootstrap;
         var workers = threads ?? Environment.ProcessorCount;
+        var sizes = new EntryEstimate();
         SurveyHistogram? total = null;
         void Fold(SurveyHistogram partial)
         {
@@ -34,17 +35,17 @@ public static class HistogramBuilder
         if (!OrderedChunks.TryRead<SurveyHistogram>(reader, plan.Requests, RowsPerChunk, workers, () =>
             {
                 var classifier = new ChildClassifier(plan);
-                return batch => Fill(batch, classifier, reader.Path, plan, rowUnits);
+                return batch => Fill(batch, classifier, reader.Path, plan, rowUnits, sizes);
             }, Fold, cancel))
         {
-            if (workers > 1) Pipelined(reader, plan, rowUnits, workers, Fold, cancel);
+            if (workers > 1) Pipelined(reader, plan, rowUnits, workers, sizes, Fold, cancel);
             else
             {
                 var classifier = new ChildClassifier(plan);
                 foreach (var batch in reader.Read(plan.Requests, RowsPerChunk))
                 {
                     cancel.ThrowIfCancellationRequested();
-                    Fold(Fill(batch, classifier, reader.Path, plan, rowUnits));
+                    Fold(Fill(batch, classifier, reader.Path, plan, rowUnits, sizes));
                 }
             }
         }
@@ -54,7 +55,7 @@ public static class HistogramBuilder
     // A reader that cannot be split still reads on one thread, but hands copies of its batches
     // (with a snapshot of their dictionaries) to workers that classify them and fill partial
     // histograms; partials are merged in order, so the sums are those of InOrder.
-    private static void Pipelined(ITableReader reader, AnalysisPlan plan, bool rowUnits, int workers, Action<SurveyHistogram> fold,
+    private static void Pipelined(ITableReader reader, AnalysisPlan plan, bool rowUnits, int workers, EntryEstimate sizes, Action<SurveyHistogram> fold,
                                   CancellationToken cancel)
     {
         using var free = new System.Collections.Concurrent.BlockingCollection<ColumnBatch>();
@@ -71,7 +72,7 @@ public static class HistogramBuilder
             var classifier = classifiers.TryTake(out var c) ? c : new ChildClassifier(plan);
             try
             {
-                return Fill(copy, classifier, reader.Path, plan, rowUnits);
+                return Fill(copy, classifier, reader.Path, plan, rowUnits, sizes);
             }
             finally
             {
@@ -81,12 +82,14 @@ public static class HistogramBuilder
         }, fold, workers, cancel);
     }
 
-    // One batch classified into a new partial histogram.
-    private static SurveyHistogram Fill(ColumnBatch batch, ChildClassifier classifier, string path, AnalysisPlan plan, bool rowUnits)
+    // One batch classified into a new partial histogram, its entry columns sized by the partials before it.
+    internal static SurveyHistogram Fill(ColumnBatch batch, ChildClassifier classifier, string path, AnalysisPlan plan, bool rowUnits,
+                                         EntryEstimate sizes)
     {
         classifier.Classify(batch);
-        var partial = new SurveyHistogram(plan, path, rowUnits, Math.Max(batch.Count, 16));
+        var partial = new SurveyHistogram(plan, path, rowUnits, Math.Max(sizes.For(batch.Count), 16));
         partial.Add(batch, classifier);
+        sizes.Observe(batch.Count, partial.EntryCount);
         return partial;
     }
 

@@ -14,10 +14,11 @@ public sealed class HistogramEntries
 {
     // Columns of partial histograms come from and go back to these pools (see Return): a
     // process that builds histograms again and again reuses their memory instead of faulting in
-    // fresh pages. Pooled arrays are dirty; entries are written before they are read.
-    private static readonly ArrayPool<int> IntColumns = ArrayPool<int>.Create(1 << 24, 64);
-    private static readonly ArrayPool<double> DoubleColumns = ArrayPool<double>.Create(1 << 24, 64);
-    private static readonly ArrayPool<long> LongColumns = ArrayPool<long>.Create(1 << 24, 32);
+    // fresh pages. Pooled arrays are dirty; entries are written before they are read. The budgets
+    // hold the partials of 10M children of the default layout (59, 39 and 39 MB) with room.
+    private static readonly ColumnPool<int> IntColumns = new(budgetBytes: 192L << 20);
+    private static readonly ColumnPool<double> DoubleColumns = new(budgetBytes: 128L << 20);
+    private static readonly ColumnPool<long> LongColumns = new(budgetBytes: 128L << 20);
     private readonly bool _pooled;
     private readonly bool _squares;          // the Weight2 column is kept (else it is empty)
     private int _capacity;                   // every column holds at least this many (a pool may give longer arrays)

@@ -1,0 +1,81 @@
+using Moda.Estimation;
+
+namespace Moda.Tests.Estimation;
+
+/// <summary>
+/// The entry columns' pool: arrays a power of two long, at least as long as asked; what is given
+/// back is handed out again, up to the byte budget; and <see cref="ColumnPool{T}.Clear"/> lets it go.
+/// </summary>
+public class ColumnPoolTests
+{
+    [Theory]
+    [InlineData(0, 16)]
+    [InlineData(1, 16)]
+    [InlineData(16, 16)]
+    [InlineData(17, 32)]
+    [InlineData(65536, 65536)]
+    [InlineData(65537, 131072)]
+    public void ArraysAreThePowerOfTwoAtLeastAsked(int asked, int length)
+    {
+        var pool = new ColumnPool<int>(budgetBytes: 1 << 20);
+        Assert.Equal(length, pool.Rent(asked).Length);
+    }
+
+    [Fact]
+    public void WhatIsGivenBackIsHandedOutAgainWithinTheBudget()
+    {
+        var pool = new ColumnPool<double>(budgetBytes: 3 * 1024 * sizeof(double));
+        var arrays = Enumerable.Range(0, 5).Select(_ => pool.Rent(1000)).ToArray();
+        foreach (var a in arrays) pool.Return(a);
+        Assert.Equal(3 * 1024 * sizeof(double), pool.KeptBytes); // two went over the budget
+        var again = Enumerable.Range(0, 3).Select(_ => pool.Rent(1024)).ToArray();
+        Assert.All(again, a => Assert.Contains(a, arrays));
+        Assert.Equal(0, pool.KeptBytes);
+        Assert.DoesNotContain(pool.Rent(1024), arrays);  // none left: a new one
+    }
+
+    [Fact]
+    public void ArraysOfOtherLengthsAreNotKept()
+    {
+        var pool = new ColumnPool<long>(budgetBytes: 1 << 20);
+        pool.Return(new long[1000]);
+        pool.Return(new long[8]);
+        Assert.Equal(0, pool.KeptBytes);
+        var mine = pool.Rent(100);
+        pool.Return(mine);
+        Assert.Same(mine, pool.Rent(128));
+        Assert.NotSame(mine, pool.Rent(64)); // another size's bucket
+    }
+
+    [Fact]
+    public void ClearLetsEveryArrayGo()
+    {
+        var pool = new ColumnPool<int>(budgetBytes: 1 << 20);
+        var a = pool.Rent(100);
+        pool.Return(a);
+        pool.Clear();
+        Assert.Equal(0, pool.KeptBytes);
+        Assert.NotSame(a, pool.Rent(100));
+    }
+}
+
+/// <summary>
+/// The size a chunk's partial is given: one entry a row until a partial is seen, then the entries
+/// a row seen so far with a quarter's margin, never more than the rows.
+/// </summary>
+public class EntryEstimateTests
+{
+    [Fact]
+    public void SizesFollowThePartialsSeen()
+    {
+        var sizes = new EntryEstimate();
+        Assert.Equal(65536, sizes.For(65536));
+        sizes.Observe(rows: 1000, entries: 390);
+        Assert.Equal(504, sizes.For(1000));         // ⌈1000 × 0.39 × 1.25⌉ + 16
+        sizes.Observe(rows: 1000, entries: 1000);
+        Assert.Equal(885, sizes.For(1000));         // 1390 entries in 2000 rows: ⌈1000 × 0.695 × 1.25⌉ + 16
+        sizes.Observe(rows: 2000, entries: 2000);
+        Assert.Equal(1000, sizes.For(1000));        // 0.8475 × 1.25 > 1: capped at the rows
+        Assert.Equal(0, sizes.For(0));
+    }
+}
