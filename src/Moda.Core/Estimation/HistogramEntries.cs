@@ -32,13 +32,13 @@ public sealed class HistogramEntries
     {
         _pooled = pooled;
         _squares = squares;
-        _capacity = capacity;
         Unit = Allocate(IntColumns, capacity);
         Cell = Allocate(IntColumns, capacity);
         Pattern = Allocate(IntColumns, capacity);
         Weight = Allocate(DoubleColumns, capacity);
         Weight2 = squares ? Allocate(DoubleColumns, capacity) : [];
         Children = Allocate(LongColumns, capacity);
+        _capacity = Room();
     }
 
     /// <summary>
@@ -104,7 +104,14 @@ public sealed class HistogramEntries
         Weight = Resized(DoubleColumns, Weight, capacity);
         if (_squares) Weight2 = Resized(DoubleColumns, Weight2, capacity);
         Children = Resized(LongColumns, Children, capacity);
-        _capacity = capacity;
+        _capacity = Room();
+    }
+
+    // Entries every column has room for: pools hand out arrays longer than asked (a power of two).
+    private int Room()
+    {
+        var room = Math.Min(Math.Min(Unit.Length, Cell.Length), Math.Min(Math.Min(Pattern.Length, Weight.Length), Children.Length));
+        return _squares ? Math.Min(room, Weight2.Length) : room;
     }
 
     /// <summary>

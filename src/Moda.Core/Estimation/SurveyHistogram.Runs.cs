@@ -13,6 +13,7 @@ namespace Moda.Estimation;
 public sealed partial class SurveyHistogram
 {
     private RunSum[] _sums = [];             // per pattern: its sums over the open run (rented for one Add)
+    private double[] _squares = [];          // per pattern: its Σw² over the open run, where the histogram HasSquares (as long as _sums)
     private int[] _touched = [];             // the open run's patterns, in the order first met
     private int _touchedCount;
     private int _openUnit = -1, _openCell = -1; // the open run: a (unit, cell) first met, summed by AddRun
@@ -47,9 +48,9 @@ public sealed partial class SurveyHistogram
         var t = _touchedCount;
         for (var r = start; r < end;)
         {
-            r = weight.IsEmpty ? SumRows<No, No>(slots, weight, table, _sums, _touched, r, end, ref t)
-                : HasSquares ? SumRows<Yes, Yes>(slots, weight, table, _sums, _touched, r, end, ref t)
-                : SumRows<Yes, No>(slots, weight, table, _sums, _touched, r, end, ref t);
+            r = weight.IsEmpty ? SumRows<No, No>(slots, weight, table, _sums, default, _touched, r, end, ref t)
+                : HasSquares ? SumRows<Yes, Yes>(slots, weight, table, _sums, _squares, _touched, r, end, ref t)
+                : SumRows<Yes, No>(slots, weight, table, _sums, default, _touched, r, end, ref t);
             if (r == end) break;
             NewPattern(table!, slots[r], t); // the row's key has no pattern yet: its row goes again
         }
@@ -62,13 +63,15 @@ public sealed partial class SurveyHistogram
     // touched patterns, keys below the table's length; the table is checked all the same).
     // One copy for each of weighted or not and summing squares or not (the JIT makes each its own).
     private static int SumRows<TWeighted, TSquares>(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int[]? table, Span<RunSum> sums,
-        Span<int> touched, int r, int end, ref int touchedCount) where TWeighted : struct, IFlag where TSquares : struct, IFlag
+        Span<double> squares, Span<int> touched, int r, int end, ref int touchedCount) where TWeighted : struct, IFlag where TSquares : struct, IFlag
     {
         if ((uint)end > (uint)slots.Length || (TWeighted.On && (uint)end > (uint)weight.Length)) throw new ArgumentOutOfRangeException(nameof(end));
+        if (TSquares.On && squares.Length < sums.Length) throw new ArgumentOutOfRangeException(nameof(squares));
         var t = touchedCount;
         ref var slot = ref MemoryMarshal.GetReference(slots);
         ref var w0 = ref MemoryMarshal.GetReference(weight);
         ref var sum0 = ref MemoryMarshal.GetReference(sums);
+        ref var square0 = ref MemoryMarshal.GetReference(squares);
         ref var touched0 = ref MemoryMarshal.GetReference(touched);
         for (; r < end; r++)
         {
@@ -85,7 +88,7 @@ public sealed partial class SurveyHistogram
             Unsafe.Add(ref touched0, t) = p;
             t += n == 0 ? 1 : 0;
             sum.W += w;
-            if (TSquares.On) sum.W2 += w * w;
+            if (TSquares.On) Unsafe.Add(ref square0, p) += w * w;
             sum.N = n + 1;
         }
         touchedCount = t;
@@ -141,9 +144,18 @@ public sealed partial class SurveyHistogram
         {
             ref var sum = ref sums[touched[i]];
             weights[i] = sum.W;
-            if (HasSquares) weights2[i] = sum.W2;
             children[i] = sum.N;
             if (reset) sum = default;
+        }
+        if (HasSquares)
+        {
+            var squares = _squares;
+            for (var i = 0; i < touched.Length; i++)
+            {
+                ref var square = ref squares[touched[i]];
+                weights2[i] = square;
+                if (reset) square = 0;
+            }
         }
         entries.Count = first + count;
         _openWritten = count;
@@ -157,17 +169,20 @@ public sealed partial class SurveyHistogram
     // histogram neither allocates nor clears them. The open run's records, when it goes on from
     // the previous batch, are its entries' values.
     private static readonly ArrayPool<RunSum> RunSumPool = ArrayPool<RunSum>.Create(PatternKeys.MaxKeys, 16);
+    private static readonly ArrayPool<double> SquarePool = ArrayPool<double>.Create(PatternKeys.MaxKeys, 16);
     private static readonly ArrayPool<int> TouchedPool = ArrayPool<int>.Shared;
 
     private void RentRunSums()
     {
         _sums = RunSumPool.Rent(Math.Max(2 * Patterns.Count, 256));
+        if (HasSquares) _squares = SquarePool.Rent(_sums.Length);
         if (_openUnit < 0) return;
         var entries = _entries;
         for (var i = 0; i < _touchedCount; i++)
         {
             var e = _openFirstEntry + i;
-            _sums[_touched[i]] = new RunSum { W = entries.Weight[e], W2 = HasSquares ? entries.Weight2[e] : 0, N = entries.Children[e] };
+            _sums[_touched[i]] = new RunSum { W = entries.Weight[e], N = entries.Children[e] };
+            if (HasSquares) _squares[_touched[i]] = entries.Weight2[e];
         }
     }
 
@@ -178,13 +193,20 @@ public sealed partial class SurveyHistogram
         if (pattern >= PatternKeys.MaxKeys)
             throw new ModaDataException(_file, "too many distinct deprivation patterns or breakdown cells for one analysis");
         var sums = RunSumPool.Rent(Math.Max(pattern + 1, 2 * _sums.Length));
+        var squares = HasSquares ? SquarePool.Rent(sums.Length) : [];
         foreach (var p in _touched.AsSpan(0, touched))
         {
             sums[p] = _sums[p];
             _sums[p] = default;
+            if (!HasSquares) continue;
+            squares[p] = _squares[p];
+            _squares[p] = 0;
         }
         RunSumPool.Return(_sums);
         _sums = sums;
+        if (!HasSquares) return;
+        SquarePool.Return(_squares);
+        _squares = squares;
     }
 
     // Zeroes the open run's records and gives the sums back. After an Add that threw, the records
@@ -196,8 +218,14 @@ public sealed partial class SurveyHistogram
         {
             foreach (var p in _touched.AsSpan(0, _touchedCount)) _sums[p] = default;
             RunSumPool.Return(_sums);
+            if (HasSquares)
+            {
+                foreach (var p in _touched.AsSpan(0, _touchedCount)) _squares[p] = 0;
+                SquarePool.Return(_squares);
+            }
         }
         _sums = [];
+        _squares = [];
     }
 
     // Room for `count` touched patterns, and one spare: AddRun writes a slot before knowing it is new.
@@ -233,11 +261,11 @@ public sealed partial class SurveyHistogram
         public static bool On => false;
     }
 
-    // A pattern's sums over the open run (Σw² only when the histogram HasSquares).
+    // A pattern's sums over the open run: 16 bytes, so that no record straddles a cache line (Σw²,
+    // where the histogram keeps it, is in a column of its own).
     private struct RunSum
     {
         public double W;
-        public double W2;
         public long N;
     }
 }

@@ -514,10 +514,13 @@ public sealed partial class SurveyHistogram
         var r = start + 1;
         if (Vector.IsHardwareAccelerated)
         {
+            // Both columns in one test: a row differs where either code's bits do.
             var first = new Vector<int>(a[start]);
             var second = new Vector<int>(b[start]);
+            ref var a0 = ref MemoryMarshal.GetReference(a);
+            ref var b0 = ref MemoryMarshal.GetReference(b);
             for (; r <= end - Vector<int>.Count; r += Vector<int>.Count)
-                if (!Vector.EqualsAll(new Vector<int>(a[r..]), first) || !Vector.EqualsAll(new Vector<int>(b[r..]), second)) break;
+                if (((Vector.LoadUnsafe(ref a0, (nuint)r) ^ first) | (Vector.LoadUnsafe(ref b0, (nuint)r) ^ second)) != Vector<int>.Zero) break;
         }
         for (; r < end; r++)
             if (a[r] != a[start] || b[r] != b[start]) return r;
