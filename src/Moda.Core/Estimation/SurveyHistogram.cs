@@ -366,6 +366,7 @@ public sealed partial class SurveyHistogram
         // twice, which every estimator sums anyway. Both histograms are closed to Add from now on.
         _merged = other._merged = other._consumed = true;
         other.ReturnKeyTable();
+        if (other._segments.Count == 0) s_patternsHint = Math.Clamp(other.Patterns.Count * 5 / 4, 16, 4096); // a partial's, with room
         other.ReturnTouched();
         ReturnTouched();
         if (other._entries.Count > 0) _segments.Add(new Segment(other._entries, other._entries.Count, units, cells, patterns));
