@@ -17,6 +17,7 @@ namespace Moda.Estimation;
 internal sealed class ColumnPool<T> : ArrayPool<T> where T : unmanaged
 {
     private const int MinLength = 16;
+    private const int MaxLength = 1 << 30;
     private const long IdleMilliseconds = 10_000;        // unused this long, the arrays go at the next full collection
     private readonly Stack<T[]>[] _buckets = new Stack<T[]>[32];   // by log2 of the length
     private readonly long _budget;                       // bytes kept at most
@@ -45,6 +46,7 @@ internal sealed class ColumnPool<T> : ArrayPool<T> where T : unmanaged
     public override T[] Rent(int minimumLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minimumLength);
+        if (minimumLength > MaxLength) return GC.AllocateUninitializedArray<T>(minimumLength); // no power of two fits: not pooled
         var bucket = Bucket(Math.Max(minimumLength, MinLength));
         lock (_lock)
         {

@@ -48,6 +48,16 @@ public class ColumnPoolTests
     }
 
     [Fact]
+    public void ALengthPastTheLargestPowerOfTwoIsMadeExactAndNotKept()
+    {
+        var pool = new ColumnPool<byte>(budgetBytes: long.MaxValue);
+        var big = pool.Rent((1 << 30) + 1);
+        Assert.Equal((1 << 30) + 1, big.Length);
+        pool.Return(big);
+        Assert.Equal(0, pool.KeptBytes);
+    }
+
+    [Fact]
     public void ClearLetsEveryArrayGo()
     {
         var pool = new ColumnPool<int>(budgetBytes: 1 << 20);
