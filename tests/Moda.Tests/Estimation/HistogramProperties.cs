@@ -60,6 +60,7 @@ public class HistogramProperties
             var classifier = new ChildClassifier(plan);
             SurveyHistogram? total = merged ? null : new SurveyHistogram(plan, "test.csv");
             var partials = new List<SurveyHistogram>();
+            var estimate = new EntryEstimate();
             var pairwise = children.Length % 2 == 1;
             var expected = new Dictionary<string, (double W, double W2, long N)>();
             for (int at = 0, b = 0; at < children.Length; at += sizes[b++])
@@ -76,8 +77,10 @@ public class HistogramProperties
                 if (!merged) total!.Add(batch, classifier);
                 else
                 {
-                    var partial = new SurveyHistogram(plan, "test.csv", expectedEntries: rows.Length);
+                    // Sized as the pipeline sizes partials, and every other one too small, so that it grows.
+                    var partial = new SurveyHistogram(plan, "test.csv", expectedEntries: estimate.For(rows.Length) / (1 + b % 2 * 3));
                     partial.Add(batch, classifier);
+                    estimate.Observe(rows.Length, partial.EntryCount);
                     partials.Add(partial);
                 }
             }
