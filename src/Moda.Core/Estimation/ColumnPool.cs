@@ -7,9 +7,10 @@ namespace Moda.Estimation;
 /// The pool of the entry columns of partial histograms (<see cref="HistogramEntries"/>). A file
 /// of ten million children makes about 150 partials whose columns all live until the total is
 /// gathered. <see cref="ArrayPool{T}.Create(int, int)"/> keeps a fixed number of arrays of a size,
-/// fewer than one such file's partials, so every analysis after the first made most of its
-/// columns afresh, and a fresh array's pages are faulted in again (the kernel benchmark at 10M:
-/// 114–262 ms an operation against 84–86 ms with the columns kept). This pool keeps what is
+/// fewer than one such file's partials, so every histogram built after the first (its columns
+/// given back by <see cref="SurveyHistogram.ReleaseEntries()"/>) made most of its columns afresh,
+/// and a fresh array's pages are faulted in again (the kernel benchmark at 10M: 114–262 ms an
+/// operation against 84–86 ms with the columns kept). This pool keeps what is
 /// given back, up to a budget of bytes, and lets it go at a full collection once it has lain
 /// unused for a while or when memory is short, as <see cref="ArrayPool{T}.Shared"/> trims.
 /// Arrays are a power of two long and made uninitialised: entries are written before they are read.
