@@ -87,7 +87,7 @@ public class BandwidthBaseline
     {
         SurveyHistogram? total = null;
         var classifier = _workers[0];
-        var sizes = new EntryEstimate();
+        var sizes = new PartialSizes();
         foreach (var batch in _batches)
         {
             var partial = HistogramBuilder.Fill(batch, classifier, _path, _plan, rowUnits: false, sizes);
@@ -157,7 +157,7 @@ public class BandwidthBaseline
     {
         var next = -1;
         foreach (var r in _ready) r.Reset();
-        var sizes = new EntryEstimate();
+        var sizes = new PartialSizes();
         var workers = _workers.Select(classifier => Task.Run(() =>
         {
             for (int b; (b = Interlocked.Increment(ref next)) < _batches.Length;)

@@ -53,12 +53,12 @@ public class HistogramBenchmarks
     public void MakePartials()
     {
         _partials = new SurveyHistogram[_batches.Length];
-        var sizes = new EntryEstimate();
+        var sizes = new PartialSizes();
         for (var i = 0; i < _batches.Length; i++)
         {
-            _partials[i] = new SurveyHistogram(_plan, _path, expectedEntries: sizes.For(_batches[i].Count));
+            _partials[i] = new SurveyHistogram(_plan, _path, expectedEntries: sizes.Entries(_batches[i].Count), expectedPatterns: sizes.Patterns);
             _partials[i].Add(_batches[i], _classified[i]);
-            sizes.Observe(_batches[i].Count, _partials[i].EntryCount);
+            sizes.Observe(_batches[i].Count, _partials[i]);
         }
     }
 
@@ -67,12 +67,12 @@ public class HistogramBenchmarks
     public long Add()
     {
         long entries = 0;
-        var sizes = new EntryEstimate();   // sized as the pipeline sizes them
+        var sizes = new PartialSizes();   // sized as the pipeline sizes them
         for (var i = 0; i < _batches.Length; i++)
         {
-            var partial = new SurveyHistogram(_plan, _path, expectedEntries: sizes.For(_batches[i].Count));
+            var partial = new SurveyHistogram(_plan, _path, expectedEntries: sizes.Entries(_batches[i].Count), expectedPatterns: sizes.Patterns);
             partial.Add(_batches[i], _classified[i]);
-            sizes.Observe(_batches[i].Count, partial.EntryCount);
+            sizes.Observe(_batches[i].Count, partial);
             entries += partial.EntryCount;
             partial.ReleaseEntries();
         }

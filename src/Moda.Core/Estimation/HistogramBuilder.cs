@@ -22,7 +22,7 @@ public static class HistogramBuilder
     {
         var rowUnits = plan.Spec.Variance.Method == VarianceMethod.Bootstrap;
         var workers = threads ?? Environment.ProcessorCount;
-        var sizes = new EntryEstimate();
+        var sizes = new PartialSizes();
         SurveyHistogram? total = null;
         void Fold(SurveyHistogram partial)
         {
@@ -55,7 +55,7 @@ public static class HistogramBuilder
     // A reader that cannot be split still reads on one thread, but hands copies of its batches
     // (with a snapshot of their dictionaries) to workers that classify them and fill partial
     // histograms; partials are merged in order, so the sums are those of InOrder.
-    private static void Pipelined(ITableReader reader, AnalysisPlan plan, bool rowUnits, int workers, EntryEstimate sizes, Action<SurveyHistogram> fold,
+    private static void Pipelined(ITableReader reader, AnalysisPlan plan, bool rowUnits, int workers, PartialSizes sizes, Action<SurveyHistogram> fold,
                                   CancellationToken cancel)
     {
         using var free = new System.Collections.Concurrent.BlockingCollection<ColumnBatch>();
@@ -82,14 +82,14 @@ public static class HistogramBuilder
         }, fold, workers, cancel);
     }
 
-    // One batch classified into a new partial histogram, its entry columns sized by the partials before it.
+    // One batch classified into a new partial histogram, sized by the partials before it.
     internal static SurveyHistogram Fill(ColumnBatch batch, ChildClassifier classifier, string path, AnalysisPlan plan, bool rowUnits,
-                                         EntryEstimate sizes)
+                                         PartialSizes sizes)
     {
         classifier.Classify(batch);
-        var partial = new SurveyHistogram(plan, path, rowUnits, Math.Max(sizes.For(batch.Count), 16));
+        var partial = new SurveyHistogram(plan, path, rowUnits, sizes.Entries(batch.Count), sizes.Patterns);
         partial.Add(batch, classifier);
-        sizes.Observe(batch.Count, partial.EntryCount);
+        sizes.Observe(batch.Count, partial);
         return partial;
     }
 

@@ -16,14 +16,6 @@ public sealed partial class SurveyHistogram
     private readonly PatternKeys _keys;      // when they fit, every pattern is found by its key in _keyed
     private int[] _keyed = [];               // key → pattern + 1, from KeyTables when first needed
 
-    // Partial histograms of one analysis each meet about as many patterns: the pattern list
-    // starts at the count the last one merged into another reached and a quarter (at most 4096), instead of
-    // doubling up to it for every chunk. Not a total's count: the 10M file's total has 3,761
-    // patterns where a chunk meets ~1,000, and every partial's list took 60 KB it never filled
-    // (9 MB an analysis, promoted and copied by the collector). Only a capacity, so a race between
-    // threads is harmless.
-    private static int s_patternsHint = 16;
-
     // Each row's pattern, -1 for a row in no age group (those are counted), in a histogram whose
     // patterns are not found by key.
     private int RowPatterns(ChildClassifier c, Span<int> patterns)

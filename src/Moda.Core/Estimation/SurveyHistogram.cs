@@ -58,10 +58,12 @@ public sealed partial class SurveyHistogram
 
     /// <summary>
     /// Creates an empty histogram for a plan. With <paramref name="rowUnits"/> every child is its own
-    /// sampling unit (bootstrap without clusters); <paramref name="expectedEntries"/> pre-sizes the entry columns.
+    /// sampling unit (bootstrap without clusters); <paramref name="expectedEntries"/> and
+    /// <paramref name="expectedPatterns"/> pre-size the entry columns and the pattern list.
     /// </summary>
-    public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false, int expectedEntries = 0)
+    public SurveyHistogram(AnalysisPlan plan, string file, bool rowUnits = false, int expectedEntries = 0, int expectedPatterns = 16)
     {
+        Patterns = new List<Pattern>(Math.Clamp(expectedPatterns, 0, 1 << 16));
         // A chunk's partial histogram: the entry columns are sized once instead of doubling.
         _plan = plan;
         _file = file;
@@ -99,7 +101,7 @@ public sealed partial class SurveyHistogram
     }
 
     /// <summary>Distinct patterns, indexed as in <see cref="HistogramEntries.Pattern"/>.</summary>
-    public List<Pattern> Patterns { get; } = new(s_patternsHint);
+    public List<Pattern> Patterns { get; }
 
     /// <summary>Distinct breakdown cells: per cell, the category code of each breakdown column (-1 = missing).</summary>
     public List<int[]> Cells { get; } = [];
@@ -277,7 +279,7 @@ public sealed partial class SurveyHistogram
 
             // Survey files list a PSU's children together: the stratum and unit are resolved once
             // per run of rows that share their codes, not once per row, and breakdown cells within
-            // the run by AddUnitByCell.
+            // the run by AddUnit.
             for (var r = 0; r < rows;)
             {
                 if (badWeight == r) throw BadWeight(batch, r, weight[r]);
@@ -366,7 +368,6 @@ public sealed partial class SurveyHistogram
         // twice, which every estimator sums anyway. Both histograms are closed to Add from now on.
         _merged = other._merged = other._consumed = true;
         other.ReturnKeyTable();
-        if (other._segments.Count == 0) s_patternsHint = Math.Clamp(other.Patterns.Count * 5 / 4, 16, 4096); // a partial's, with room
         other.ReturnTouched();
         ReturnTouched();
         if (other._entries.Count > 0) _segments.Add(new Segment(other._entries, other._entries.Count, units, cells, patterns));

@@ -68,24 +68,3 @@ public class ColumnPoolTests
         Assert.NotSame(a, pool.Rent(100));
     }
 }
-
-/// <summary>
-/// The size a chunk's partial is given: one entry a row until a partial is seen, then the entries
-/// a row seen so far with a quarter's margin, never more than the rows.
-/// </summary>
-public class EntryEstimateTests
-{
-    [Fact]
-    public void SizesFollowThePartialsSeen()
-    {
-        var sizes = new EntryEstimate();
-        Assert.Equal(65536, sizes.For(65536));
-        sizes.Observe(rows: 1000, entries: 390);
-        Assert.Equal(504, sizes.For(1000));         // ⌈1000 × 0.39 × 1.25⌉ + 16
-        sizes.Observe(rows: 1000, entries: 1000);
-        Assert.Equal(885, sizes.For(1000));         // 1390 entries in 2000 rows: ⌈1000 × 0.695 × 1.25⌉ + 16
-        sizes.Observe(rows: 2000, entries: 2000);
-        Assert.Equal(1000, sizes.For(1000));        // 0.8475 × 1.25 > 1: capped at the rows
-        Assert.Equal(0, sizes.For(0));
-    }
-}

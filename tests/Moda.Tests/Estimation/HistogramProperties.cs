@@ -60,7 +60,7 @@ public class HistogramProperties
             var classifier = new ChildClassifier(plan);
             SurveyHistogram? total = merged ? null : new SurveyHistogram(plan, "test.csv");
             var partials = new List<SurveyHistogram>();
-            var estimate = new EntryEstimate();
+            var partialSizes = new PartialSizes();
             var pairwise = children.Length % 2 == 1;
             var expected = new Dictionary<string, (double W, double W2, long N)>();
             for (int at = 0, b = 0; at < children.Length; at += sizes[b++])
@@ -78,9 +78,10 @@ public class HistogramProperties
                 else
                 {
                     // Sized as the pipeline sizes partials, and every other one too small, so that it grows.
-                    var partial = new SurveyHistogram(plan, "test.csv", expectedEntries: estimate.For(rows.Length) / (1 + b % 2 * 3));
+                    var partial = new SurveyHistogram(plan, "test.csv", expectedEntries: partialSizes.Entries(rows.Length) / (1 + b % 2 * 3),
+                                                      expectedPatterns: partialSizes.Patterns / (1 + b % 2 * 3));
                     partial.Add(batch, classifier);
-                    estimate.Observe(rows.Length, partial.EntryCount);
+                    partialSizes.Observe(rows.Length, partial);
                     partials.Add(partial);
                 }
             }
