@@ -3,19 +3,17 @@ using Moda.Estimation;
 namespace Moda.Tests.Estimation;
 
 /// <summary>
-/// Entry columns of partial histograms come from pools, which may hand out arrays longer than
-/// asked for, and of different lengths for the columns of one histogram (a pool keeps a bounded
-/// number of arrays per length, and falls back to longer ones): every column must still take
-/// every entry, however the columns grew.
+/// Entry columns of partial histograms come from pools, which hand out arrays longer than asked
+/// for (a power of two), and keep only up to a budget of what is given back: every column must
+/// still take every entry, however the columns grew and whichever arrays the pool gave.
 /// </summary>
 public class HistogramEntriesTests
 {
     [Fact]
     public void PooledColumnsHoldEveryEntryWhateverTheirLengths()
     {
-        // Longer arrays in the pools, then more arrays of one length than a pool keeps (of the
-        // int columns, three per histogram, more are dropped than of the others), then histograms
-        // of that length filled past it.
+        // Longer arrays in the pools, then many histograms of a shorter length, then as many
+        // again (taking the arrays the first ones gave back), each filled past its length.
         var rounds = new[] { (Count: 8, Size: 2048), (Count: 40, Size: 1024), (Count: 40, Size: 1024) };
         foreach (var (count, size) in rounds)
         {
