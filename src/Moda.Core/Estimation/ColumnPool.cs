@@ -26,12 +26,15 @@ internal sealed class ColumnPool<T> : ArrayPool<T> where T : unmanaged
     private long _kept;                                  // bytes kept now
     private long _lastUse = Environment.TickCount64;
 
-    /// <summary>A pool that keeps at most <paramref name="budgetBytes"/> bytes of arrays.</summary>
-    public ColumnPool(long budgetBytes)
+    /// <summary>
+    /// A pool that keeps at most <paramref name="budgetBytes"/> bytes of arrays and, unless told
+    /// otherwise (the tests, whose assertions a collection must not change), trims at full collections.
+    /// </summary>
+    public ColumnPool(long budgetBytes, bool trimAtFullCollections = true)
     {
         _budget = budgetBytes;
         for (var b = 0; b < _buckets.Length; b++) _buckets[b] = new Stack<T[]>();
-        TrimOnFullCollections.Add(this);
+        if (trimAtFullCollections) TrimOnFullCollections.Add(this);
     }
 
     /// <summary>Bytes of arrays kept now.</summary>
@@ -58,7 +61,21 @@ internal sealed class ColumnPool<T> : ArrayPool<T> where T : unmanaged
                 return array;
             }
         }
-        return GC.AllocateUninitializedArray<T>(1 << bucket);
+        return Fresh(1 << bucket);
+    }
+
+    /// <summary>
+    /// A new array, uninitialised: entry columns are written before they are read. Debug builds
+    /// (the tests) fill it with 0xCD bytes, so code that reads what it did not write fails on every
+    /// run, not only when the memory it is given happens to hold something.
+    /// </summary>
+    internal static T[] Fresh(int length)
+    {
+        var array = GC.AllocateUninitializedArray<T>(length);
+#if DEBUG
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()).Fill(0xCD);
+#endif
+        return array;
     }
 
     /// <inheritdoc />
@@ -87,7 +104,7 @@ internal sealed class ColumnPool<T> : ArrayPool<T> where T : unmanaged
     }
 
     // After a full collection: the arrays go when unused for a while, or when memory is short.
-    private void Trim(bool memoryShort)
+    internal void Trim(bool memoryShort)
     {
         bool idle;
         lock (_lock) idle = Environment.TickCount64 - _lastUse >= IdleMilliseconds;

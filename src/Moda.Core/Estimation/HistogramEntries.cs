@@ -135,15 +135,15 @@ public sealed class HistogramEntries
 
     // Entry columns are written before they are read: no need to clear them (a partial histogram
     // is sized for a whole chunk and fills about half of it).
-    private T[] Allocate<T>(ArrayPool<T> pool, int length) =>
-        length == 0 ? [] : _pooled ? pool.Rent(length) : GC.AllocateUninitializedArray<T>(length);
+    private T[] Allocate<T>(ArrayPool<T> pool, int length) where T : unmanaged =>
+        length == 0 ? [] : _pooled ? pool.Rent(length) : ColumnPool<T>.Fresh(length);
 
     private void Release<T>(ArrayPool<T> pool, T[] array)
     {
         if (array.Length > 0) pool.Return(array);
     }
 
-    private T[] Resized<T>(ArrayPool<T> pool, T[] array, int capacity)
+    private T[] Resized<T>(ArrayPool<T> pool, T[] array, int capacity) where T : unmanaged
     {
         var grown = Allocate(pool, capacity);
         array.AsSpan(0, Count).CopyTo(grown);
