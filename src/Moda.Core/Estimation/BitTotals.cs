@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Moda.Estimation;
 
@@ -22,10 +21,10 @@ internal static class BitTotals
     public static void Add(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, int dimensions,
                            double[] totals, int units)
     {
-        if (dimensions <= 8 && Vector256.IsHardwareAccelerated)
-            AddEight(rows, unit, key, value, bits, dimensions, totals, units);
-        else
-            AddByBit(rows, unit, key, value, bits, totals, units);
+        if (dimensions > 8) AddByBit(rows, unit, key, value, bits, totals, units);
+        else if (Lanes256.IsAccelerated) AddEight<Lanes256>(rows, unit, key, value, bits, dimensions, totals, units);
+        else if (Lanes128.IsAccelerated) AddEight<Lanes128>(rows, unit, key, value, bits, dimensions, totals, units);
+        else AddByBit(rows, unit, key, value, bits, totals, units);
     }
 
     /// <summary>The reference: one bit at a time.</summary>
@@ -41,13 +40,16 @@ internal static class BitTotals
         }
     }
 
-    private static void AddEight(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, int dimensions, double[] totals, int units)
+    /// <summary><see cref="Add"/> for up to eight dimensions, a unit's totals in eight lanes of <typeparamref name="T"/>.</summary>
+    internal static void AddEight<T>(int[]? rows, int[] unit, int[] key, double[] value, uint[] bits, int dimensions, double[] totals, int units)
+        where T : struct, IEightLanes<T>
     {
         if (dimensions < 1) return;
+        if (dimensions > 8) throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, "eight dimensions at most");
         var lanes = new UnitLanes(totals, dimensions, units); // checks that totals holds dimensions × units
         var n = rows?.Length ?? unit.Length;
         var current = -1;
-        Vector256<double> a = default, b = default;
+        T sums = default;
         for (var i = 0; i < n; i++)
         {
             var r = rows is null ? i : rows[i];
@@ -55,15 +57,13 @@ internal static class BitTotals
             if (u != current)
             {
                 if ((uint)u >= (uint)units) throw new ArgumentOutOfRangeException(nameof(unit), u, $"a unit must be below {units}");
-                if (current >= 0) Store(totals, units, dimensions, current, a, b);
+                if (current >= 0) Store(totals, units, dimensions, current, sums);
                 current = u;
-                (a, b) = lanes.At(u);
+                sums = lanes.At<T>(u);
             }
-            var (low, high) = Lanes(bits[key[r]], value[r]);
-            a += low;
-            b += high;
+            sums += T.WhereBits(bits[key[r]], value[r]);
         }
-        if (current >= 0) Store(totals, units, dimensions, current, a, b);
+        if (current >= 0) Store(totals, units, dimensions, current, sums);
     }
 
     /// <summary>
@@ -74,15 +74,29 @@ internal static class BitTotals
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddToRow(Span<double> row, uint bits, double value)
     {
-        if (row.Length >= 8 && bits < 256 && Vector256.IsHardwareAccelerated)
+        if (row.Length >= 8 && bits < 256)
         {
-            ref var at = ref MemoryMarshal.GetReference(row);
-            var (low, high) = Lanes(bits, value);
-            (Vector256.LoadUnsafe(ref at) + low).StoreUnsafe(ref at);
-            (Vector256.LoadUnsafe(ref at, 4) + high).StoreUnsafe(ref at, 4);
-            return;
+            if (Lanes256.IsAccelerated)
+            {
+                AddToRow<Lanes256>(row, bits, value);
+                return;
+            }
+            if (Lanes128.IsAccelerated)
+            {
+                AddToRow<Lanes128>(row, bits, value);
+                return;
+            }
         }
         for (var m = bits; m != 0; m &= m - 1) row[BitOperations.TrailingZeroCount(m)] += value;
+    }
+
+    /// <summary><see cref="AddToRow(Span{double}, uint, double)"/> in eight lanes of <typeparamref name="T"/> (a row of at least eight, bits below 256).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddToRow<T>(Span<double> row, uint bits, double value) where T : struct, IEightLanes<T>
+    {
+        if (row.Length < 8 || bits >= 256) throw new ArgumentOutOfRangeException(nameof(row), "a row of eight or more, and eight bits");
+        ref var at = ref MemoryMarshal.GetReference(row);
+        (T.Load(ref at, 0) + T.WhereBits(bits, value)).Store(ref at, 0);
     }
 
     /// <summary>
@@ -95,35 +109,40 @@ internal static class BitTotals
     public static void AddProducts(ReadOnlySpan<int> unit, ReadOnlySpan<int> cls, ReadOnlySpan<double> values, ReadOnlySpan<double> f,
                                    int d, Span<double> totals, int units)
     {
-        if (d > 8 || !Vector256.IsHardwareAccelerated)
-        {
-            AddProductsByDimension(unit, cls, values, f, d, totals, units);
-            return;
-        }
+        if (d > 8) AddProductsByDimension(unit, cls, values, f, d, totals, units);
+        else if (Lanes256.IsAccelerated) AddProducts<Lanes256>(unit, cls, values, f, d, totals, units);
+        else if (Lanes128.IsAccelerated) AddProducts<Lanes128>(unit, cls, values, f, d, totals, units);
+        else AddProductsByDimension(unit, cls, values, f, d, totals, units);
+    }
+
+    /// <summary><see cref="AddProducts(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, Span{double}, int)"/> in eight lanes of <typeparamref name="T"/>.</summary>
+    internal static void AddProducts<T>(ReadOnlySpan<int> unit, ReadOnlySpan<int> cls, ReadOnlySpan<double> values, ReadOnlySpan<double> f,
+                                        int d, Span<double> totals, int units) where T : struct, IEightLanes<T>
+    {
         if (d < 1) return;
+        if (d > 8) throw new ArgumentOutOfRangeException(nameof(d), d, "eight dimensions at most");
+        if (cls.Length < unit.Length || (unit.Length > 0 && (long)(unit.Length - 1) * d + 8 > values.Length))
+            throw new ArgumentException("a class per row, and d values per row and eight past the last row's", nameof(values));
         var lanes = new UnitLanes(totals, d, units); // checks that totals holds d × units
         ref var pv = ref MemoryMarshal.GetReference(values);
         ref var pf = ref MemoryMarshal.GetReference(f);
         var current = -1;
-        Vector256<double> a = default, b = default;
+        T sums = default;
         for (var r = 0; r < unit.Length; r++)
         {
             var u = unit[r];
             if (u != current)
             {
                 if ((uint)u >= (uint)units) throw new ArgumentOutOfRangeException(nameof(unit), u, $"a unit must be below {units}");
-                if (current >= 0) Store(totals, units, d, current, a, b);
+                if (current >= 0) Store(totals, units, d, current, sums);
                 current = u;
-                (a, b) = lanes.At(u);
+                sums = lanes.At<T>(u);
             }
-            var row = (nuint)(r * d);
-            var at = (nuint)(cls[r] * d);
-            var f0 = Vector256.LoadUnsafe(ref pf, at);
-            var f1 = Vector256.LoadUnsafe(ref pf, at + 4);
-            a += Vector256.AndNot(Vector256.LoadUnsafe(ref pv, row) * f0, Vector256.Equals(f0, Vector256<double>.Zero));
-            b += Vector256.AndNot(Vector256.LoadUnsafe(ref pv, row + 4) * f1, Vector256.Equals(f1, Vector256<double>.Zero));
+            var c = cls[r];
+            if ((ulong)((long)c * d + 8) > (ulong)f.Length) throw new ArgumentOutOfRangeException(nameof(cls), c, "f must hold d per class and eight past the class's");
+            sums += T.ProductWhereNonZero(T.Load(ref pv, (nuint)(r * d)), T.Load(ref pf, (nuint)(c * d)));
         }
-        if (current >= 0) Store(totals, units, d, current, a, b);
+        if (current >= 0) Store(totals, units, d, current, sums);
     }
 
     /// <summary>The reference of <see cref="AddProducts"/>: one dimension at a time.</summary>
@@ -144,34 +163,22 @@ internal static class BitTotals
         }
     }
 
-    // `value` in the lanes of the bits set in the low eight of `bits` (dimensions 0-3, then 4-7),
-    // exact zeros in the others.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Low, Vector256<double> High) Lanes(uint bits, double value)
-    {
-        var m = Vector256.Create((long)bits);
-        var v = Vector256.Create(value);
-        var low = Vector256.Create(1L, 2, 4, 8);
-        var high = Vector256.Create(16L, 32, 64, 128);
-        return (Vector256.Equals(m & low, low).AsDouble() & v, Vector256.Equals(m & high, high).AsDouble() & v);
-    }
-
     // Lanes 0 to dimensions − 1 to the unit's totals (the callers check dimensions ≤ 8, totals of
     // dimensions × units and the unit, so every index is in range). Lanes past the dimensions
     // (UnitLanes repeats the last one's there, and the callers add zeros or the next row's
     // values) are not stored.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Span<double> totals, int units, int dimensions, int u, Vector256<double> a, Vector256<double> b)
+    private static void Store<T>(Span<double> totals, int units, int dimensions, int u, T sums) where T : struct, IEightLanes<T>
     {
         ref var t = ref Unsafe.Add(ref MemoryMarshal.GetReference(totals), (nint)(uint)u);
         var stride = (nint)units;
-        t = a.GetElement(0);
-        if (dimensions > 1) Unsafe.Add(ref t, stride) = a.GetElement(1);
-        if (dimensions > 2) Unsafe.Add(ref t, 2 * stride) = a.GetElement(2);
-        if (dimensions > 3) Unsafe.Add(ref t, 3 * stride) = a.GetElement(3);
-        if (dimensions > 4) Unsafe.Add(ref t, 4 * stride) = b.GetElement(0);
-        if (dimensions > 5) Unsafe.Add(ref t, 5 * stride) = b.GetElement(1);
-        if (dimensions > 6) Unsafe.Add(ref t, 6 * stride) = b.GetElement(2);
-        if (dimensions > 7) Unsafe.Add(ref t, 7 * stride) = b.GetElement(3);
+        t = sums[0];
+        if (dimensions > 1) Unsafe.Add(ref t, stride) = sums[1];
+        if (dimensions > 2) Unsafe.Add(ref t, 2 * stride) = sums[2];
+        if (dimensions > 3) Unsafe.Add(ref t, 3 * stride) = sums[3];
+        if (dimensions > 4) Unsafe.Add(ref t, 4 * stride) = sums[4];
+        if (dimensions > 5) Unsafe.Add(ref t, 5 * stride) = sums[5];
+        if (dimensions > 6) Unsafe.Add(ref t, 6 * stride) = sums[6];
+        if (dimensions > 7) Unsafe.Add(ref t, 7 * stride) = sums[7];
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using MathNet.Numerics.Distributions;
 using Moda.Configuration;
 using Moda.Results;
@@ -166,28 +165,33 @@ public sealed class RatioEngine
                        int[]? support, Span<Estimate> result)
     {
         var units = xUnits.Length;
-        if (ChildIsPsu || _replicates is not null || figures > UnitLanes.Width || !Vector256.IsHardwareAccelerated)
+        if (ChildIsPsu || _replicates is not null || figures > UnitLanes.Width || !(Lanes256.IsAccelerated || Lanes128.IsAccelerated))
         {
             for (var j = 0; j < figures; j++) result[j] = Ratio(yUnits.Slice(j * units, units), xUnits, squares(j), support);
             return;
         }
+        if (Lanes256.IsAccelerated) Ratios<Lanes256>(yUnits, figures, xUnits, support, result);
+        else Ratios<Lanes128>(yUnits, figures, xUnits, support, result);
+    }
+
+    // Ratios' side-by-side path: the figures in eight lanes of T.
+    private void Ratios<T>(ReadOnlySpan<double> yUnits, int figures, ReadOnlySpan<double> xUnits, int[]? support, Span<Estimate> result)
+        where T : struct, IEightLanes<T>
+    {
+        var units = xUnits.Length;
         var lanes = new UnitLanes(yUnits, figures, units);
-        Vector256<double> sa = default, sb = default;
+        T sums = default;
         var total = 0.0;
         if (support is null)
             for (var c = 0; c < units; c++)
             {
-                var (a, b) = lanes.At(c);
-                sa += a;
-                sb += b;
+                sums += lanes.At<T>(c);
                 total += xUnits[c];
             }
         else
             foreach (var c in support)
             {
-                var (a, b) = lanes.At(c);
-                sa += a;
-                sb += b;
+                sums += lanes.At<T>(c);
                 total += xUnits[c];
             }
         if (!(total > 0))
@@ -196,10 +200,10 @@ public sealed class RatioEngine
             return;
         }
         Span<double> ratios = stackalloc double[UnitLanes.Width];
-        UnitLanes.Narrow(sa, sb, ratios);
+        UnitLanes.Narrow(sums, ratios);
         for (var j = 0; j < figures; j++) ratios[j] /= total;
         Span<double> variances = stackalloc double[UnitLanes.Width];
-        Design.Variances(yUnits, figures, xUnits, ratios[..figures], total, support, variances);
+        Design.Variances<T>(yUnits, figures, xUnits, ratios[..figures], total, support, variances);
         for (var j = 0; j < figures; j++)
         {
             var se = Math.Sqrt(variances[j]);

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Moda.Configuration;
 using Moda.Data;
 
@@ -169,66 +168,55 @@ public sealed class SurveyDesign
     /// The variances of up to eight linearized ratios over one x at once, each to the last bit
     /// the one <see cref="Variance(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, ReadOnlySpan{double}, int[])"/>
     /// gives it: figure j's per-unit y is <paramref name="y"/>[j · UnitCount + c] and its ratio
-    /// <paramref name="ratios"/>[j]. Each figure is a lane of two four-lane vectors, which adds the
+    /// <paramref name="ratios"/>[j]. Each figure is a lane of <typeparamref name="T"/>, which adds the
     /// same terms in the same order as the figure alone: a dimension's eight censored headcounts
     /// then cost one pass over the units, and one division a unit, not eight. Only for units that
     /// are PSUs (no per-stratum squares).
     /// </summary>
-    internal void Variances(ReadOnlySpan<double> y, int d, ReadOnlySpan<double> x, ReadOnlySpan<double> ratios, double total,
-                            int[]? support, Span<double> variances)
+    internal void Variances<T>(ReadOnlySpan<double> y, int d, ReadOnlySpan<double> x, ReadOnlySpan<double> ratios, double total,
+                               int[]? support, Span<double> variances) where T : struct, IEightLanes<T>
     {
         if (!UnitsArePsus || d < 1 || d > UnitLanes.Width) throw new InvalidOperationException("eight figures at most, over units that are PSUs");
         var lanes = new UnitLanes(y, d, UnitCount);
-        var (ra, rb) = UnitLanes.Widen(ratios);
-        var t = Vector256.Create(total);
-        // Per stratum, Σ u and Σ u² of each lane: two vectors each (lanes 0-3, 4-7).
-        var sums = new Vector256<double>[StratumCount * 4];
+        var r = UnitLanes.Widen<T>(ratios);
+        var t = T.Broadcast(total);
+        // Per stratum, Σ u and Σ u² of each lane.
+        var sums = new T[StratumCount * 2];
         if (support is not null)
         {
             foreach (var c in support)
             {
-                var (ya, yb) = lanes.At(c);
-                var xc = Vector256.Create(x[c]);
-                var ua = (ya - ra * xc) / t;
-                var ub = (yb - rb * xc) / t;
-                var at = UnitStratum[c] * 4;
-                sums[at] += ua;
-                sums[at + 1] += ub;
-                sums[at + 2] += ua * ua;
-                sums[at + 3] += ub * ub;
+                var u = (lanes.At<T>(c) - r * T.Broadcast(x[c])) / t;
+                var at = UnitStratum[c] * 2;
+                sums[at] += u;
+                sums[at + 1] += u * u;
             }
         }
         else
         {
             for (var i = 0; i < _runStratum.Length; i++)
             {
-                var at = _runStratum[i] * 4;
-                Vector256<double> a1 = sums[at], b1 = sums[at + 1], a2 = sums[at + 2], b2 = sums[at + 3];
+                var at = _runStratum[i] * 2;
+                T s1 = sums[at], s2 = sums[at + 1];
                 for (int c = _runStart[i], end = _runStart[i + 1]; c < end; c++)
                 {
-                    var (ya, yb) = lanes.At(c);
-                    var xc = Vector256.Create(x[c]);
-                    var ua = (ya - ra * xc) / t;
-                    var ub = (yb - rb * xc) / t;
-                    a1 += ua;
-                    b1 += ub;
-                    a2 += ua * ua;
-                    b2 += ub * ub;
+                    var u = (lanes.At<T>(c) - r * T.Broadcast(x[c])) / t;
+                    s1 += u;
+                    s2 += u * u;
                 }
-                (sums[at], sums[at + 1], sums[at + 2], sums[at + 3]) = (a1, b1, a2, b2);
+                (sums[at], sums[at + 1]) = (s1, s2);
             }
         }
-        Span<double> s1 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
-        Span<double> s2 = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        Span<double> s1h = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
+        Span<double> s2h = StratumCount <= 256 ? stackalloc double[StratumCount] : new double[StratumCount];
         for (var j = 0; j < d; j++)
         {
-            var half = j < 4 ? 0 : 1;
             for (var h = 0; h < StratumCount; h++)
             {
-                s1[h] = sums[h * 4 + half].GetElement(j & 3);
-                s2[h] = sums[h * 4 + 2 + half].GetElement(j & 3);
+                s1h[h] = sums[h * 2][j];
+                s2h[h] = sums[h * 2 + 1][j];
             }
-            variances[j] = Combine(s1, s2, default);
+            variances[j] = Combine(s1h, s2h, default);
         }
     }
 

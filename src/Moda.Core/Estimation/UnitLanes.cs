@@ -1,14 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Moda.Estimation;
 
 /// <summary>
 /// Up to eight per-unit columns laid end to end (column j from j · units on), read a unit at a
-/// time as the lanes of two four-lane vectors (columns 0-3, then 4-7), so that several figures
-/// over the same units are summed in one pass, each in a lane. Lanes past the columns repeat the
-/// last column; their results are not read.
+/// time as eight lanes (<see cref="IEightLanes{TSelf}"/>), so that several figures over the same
+/// units are summed in one pass, each in a lane. Lanes past the columns repeat the last column;
+/// their results are not read.
 /// </summary>
 internal readonly ref struct UnitLanes
 {
@@ -28,30 +27,29 @@ internal readonly ref struct UnitLanes
         (_o1, _o2, _o3, _o4, _o5, _o6, _o7) = (Offset(1), Offset(2), Offset(3), Offset(4), Offset(5), Offset(6), Offset(7));
     }
 
-    /// <summary>Unit <paramref name="c"/>'s values: columns 0-3 and 4-7.</summary>
+    /// <summary>Unit <paramref name="c"/>'s values, column j in lane j.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (Vector256<double> Low, Vector256<double> High) At(int c)
+    public T At<T>(int c) where T : struct, IEightLanes<T>
     {
         ref var u = ref Unsafe.Add(ref _start, (nint)(uint)c);
-        return (Vector256.Create(u, Unsafe.Add(ref u, _o1), Unsafe.Add(ref u, _o2), Unsafe.Add(ref u, _o3)),
-                Vector256.Create(Unsafe.Add(ref u, _o4), Unsafe.Add(ref u, _o5), Unsafe.Add(ref u, _o6), Unsafe.Add(ref u, _o7)));
+        return T.Create(u, Unsafe.Add(ref u, _o1), Unsafe.Add(ref u, _o2), Unsafe.Add(ref u, _o3),
+                        Unsafe.Add(ref u, _o4), Unsafe.Add(ref u, _o5), Unsafe.Add(ref u, _o6), Unsafe.Add(ref u, _o7));
     }
 
-    /// <summary>Up to eight values as the lanes of two vectors (zeros past them).</summary>
-    public static (Vector256<double> Low, Vector256<double> High) Widen(ReadOnlySpan<double> values)
+    /// <summary>Up to eight values as lanes (zeros past them).</summary>
+    public static T Widen<T>(ReadOnlySpan<double> values) where T : struct, IEightLanes<T>
     {
         Span<double> all = stackalloc double[Width];
         all.Clear();
         values[..Math.Min(values.Length, Width)].CopyTo(all);
-        return (Vector256.Create<double>(all[..4]), Vector256.Create<double>(all[4..]));
+        return T.Load(ref MemoryMarshal.GetReference(all), 0);
     }
 
-    /// <summary>The lanes of two vectors, columns 0-3 then 4-7, into <paramref name="values"/> (as many as it holds, up to eight).</summary>
-    public static void Narrow(Vector256<double> low, Vector256<double> high, Span<double> values)
+    /// <summary>The lanes into <paramref name="values"/> (as many as it holds, up to eight).</summary>
+    public static void Narrow<T>(T lanes, Span<double> values) where T : struct, IEightLanes<T>
     {
         Span<double> all = stackalloc double[Width];
-        low.CopyTo(all);
-        high.CopyTo(all[4..]);
+        lanes.Store(ref MemoryMarshal.GetReference(all), 0);
         all[..Math.Min(values.Length, Width)].CopyTo(values);
     }
 }

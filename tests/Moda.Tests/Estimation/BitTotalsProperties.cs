@@ -9,7 +9,9 @@ namespace Moda.Tests.Estimation;
 /// The per-unit, per-dimension totals by bit mask (a unit's eight totals kept in vectors while
 /// its rows go by) are, bit for bit, those of the one-bit-at-a-time loop: for rows sorted by unit
 /// or not, all rows or a subset, any number of dimensions, totals that already hold values. So
-/// are a row's totals added to by mask, and the per-unit totals of products by class.
+/// are a row's totals added to by mask, and the per-unit totals of products by class; and so is
+/// each of the two lane layouts (<see cref="Lanes128"/>, <see cref="Lanes256"/>) called directly,
+/// whichever this machine dispatches to.
 /// </summary>
 public class BitTotalsProperties
 {
@@ -38,7 +40,14 @@ public class BitTotalsProperties
             BitTotals.AddByBit(c.Rows, c.Unit, c.Key, c.Value, c.Bits, expected, c.Units);
             var actual = (double[])c.Start.Clone();
             BitTotals.Add(c.Rows, c.Unit, c.Key, c.Value, c.Bits, c.Dimensions, actual, c.Units);
-            return Bits(expected).SequenceEqual(Bits(actual));
+            if (!Bits(expected).SequenceEqual(Bits(actual))) return false;
+            // Each lane layout, whichever this machine dispatches to.
+            if (c.Dimensions > 8) return true;
+            var narrow = (double[])c.Start.Clone();
+            BitTotals.AddEight<Lanes128>(c.Rows, c.Unit, c.Key, c.Value, c.Bits, c.Dimensions, narrow, c.Units);
+            var wide = (double[])c.Start.Clone();
+            BitTotals.AddEight<Lanes256>(c.Rows, c.Unit, c.Key, c.Value, c.Bits, c.Dimensions, wide, c.Units);
+            return Bits(expected).SequenceEqual(Bits(narrow)) && Bits(expected).SequenceEqual(Bits(wide));
         });
 
     [Property(MaxTest = 300)]
@@ -51,12 +60,18 @@ public class BitTotalsProperties
             var (d, bits, values) = c;
             var expected = new double[d + 8];
             var actual = new double[d + 8];
+            var narrow = new double[d + 8];
+            var wide = new double[d + 8];
             for (var i = 0; i < bits.Length; i++)
             {
                 for (var m = (uint)bits[i]; m != 0; m &= m - 1) expected[System.Numerics.BitOperations.TrailingZeroCount(m)] += values[i];
                 BitTotals.AddToRow(actual, (uint)bits[i], values[i]);
+                if (d > 8) continue;
+                BitTotals.AddToRow<Lanes128>(narrow, (uint)bits[i], values[i]);
+                BitTotals.AddToRow<Lanes256>(wide, (uint)bits[i], values[i]);
             }
-            return Bits(expected).SequenceEqual(Bits(actual));
+            return Bits(expected).SequenceEqual(Bits(actual))
+                && (d > 8 || (Bits(expected).SequenceEqual(Bits(narrow)) && Bits(expected).SequenceEqual(Bits(wide))));
         });
 
     [Property(MaxTest = 300)]
@@ -80,7 +95,15 @@ public class BitTotalsProperties
             var actual = new double[d * units + 9];
             actual.AsSpan(d * units).Fill(7);
             BitTotals.AddProducts(unit, cls, values, padded, d, actual, units);
-            return Bits(expected).SequenceEqual(Bits(actual));
+            if (!Bits(expected).SequenceEqual(Bits(actual))) return false;
+            if (d > 8) return true;
+            var narrow = new double[d * units + 9];
+            narrow.AsSpan(d * units).Fill(7);
+            BitTotals.AddProducts<Lanes128>(unit, cls, values, padded, d, narrow, units);
+            var wide = new double[d * units + 9];
+            wide.AsSpan(d * units).Fill(7);
+            BitTotals.AddProducts<Lanes256>(unit, cls, values, padded, d, wide, units);
+            return Bits(expected).SequenceEqual(Bits(narrow)) && Bits(expected).SequenceEqual(Bits(wide));
         });
 
     // Each of n rows' unit, sorted (a unit's rows together, as histograms list them) or not.
