@@ -207,7 +207,7 @@ public sealed class ChildClassifier
             var groups = indicators[i].AgeGroupMask;
             if ((groups & everyGroup) == everyGroup && !_hasUnassigned)
             {
-                Fold(truth, deprived, unknown, dim);
+                TruthFold.Fold(truth, deprived, unknown, dim);
                 continue;
             }
             for (var r = 0; r < truth.Length; r++)
@@ -363,42 +363,6 @@ public sealed class ChildClassifier
                 if (group[r] < 0) _truth[i][r] = Truth.Unknown; // not asked of this child
         }
         _truthReady[i] = true;
-    }
-
-    // deprived |= (truth >> 1) << dim and unknown |= (truth & 1) << dim for every row, 32 rows a
-    // step: the truth bytes widened to four vectors of eight masks.
-    private static void Fold(ReadOnlySpan<byte> truth, Span<uint> deprived, Span<uint> unknown, int dim)
-    {
-        var r = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var d0 = ref MemoryMarshal.GetReference(deprived);
-            ref var u0 = ref MemoryMarshal.GetReference(unknown);
-            var one = Vector256.Create(1u);
-            for (; r <= truth.Length - Vector256<byte>.Count; r += Vector256<byte>.Count)
-            {
-                var (low, high) = Vector256.Widen(Vector256.Create(truth.Slice(r, Vector256<byte>.Count)));
-                var (t0, t1) = Vector256.Widen(low);
-                var (t2, t3) = Vector256.Widen(high);
-                FoldEight(t0, ref d0, ref u0, (nuint)r, dim, one);
-                FoldEight(t1, ref d0, ref u0, (nuint)r + 8, dim, one);
-                FoldEight(t2, ref d0, ref u0, (nuint)r + 16, dim, one);
-                FoldEight(t3, ref d0, ref u0, (nuint)r + 24, dim, one);
-            }
-        }
-        for (; r < truth.Length; r++)
-        {
-            uint t = truth[r];
-            deprived[r] |= (t >> 1) << dim;
-            unknown[r] |= (t & 1) << dim;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FoldEight(Vector256<uint> t, ref uint deprived, ref uint unknown, nuint at, int dim, Vector256<uint> one)
-    {
-        (Vector256.LoadUnsafe(ref deprived, at) | ((t >> 1) << dim)).StoreUnsafe(ref deprived, at);
-        (Vector256.LoadUnsafe(ref unknown, at) | ((t & one) << dim)).StoreUnsafe(ref unknown, at);
     }
 
     private void AssignGroups(ColumnBatch batch)

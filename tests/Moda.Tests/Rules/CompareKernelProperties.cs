@@ -5,7 +5,10 @@ using Moda.Rules;
 
 namespace Moda.Tests.Rules;
 
-/// <summary>The vectorised comparison equals the scalar reference on any input, tails included.</summary>
+/// <summary>
+/// The vectorised comparison equals the scalar reference on any input, tails included: as this
+/// machine dispatches it, and with each vector width (256, 128 bits, none) called directly.
+/// </summary>
 public class CompareKernelProperties
 {
     private static readonly double[] Specials = [double.NaN, 0, -0.0, 1, -1, 2, 0.5, double.PositiveInfinity, double.NegativeInfinity, 1e300];
@@ -63,6 +66,41 @@ public class CompareKernelProperties
                 Assert.Equal(scalar, vector);
             }
         }
+    }
+
+    [Property(MaxTest = 300)]
+    public Property EveryWidthEqualsScalar() =>
+        Prop.ForAll(Columns(), Columns(), (from op in Gen.Choose(0, 5)
+                                           from c in Gen.OneOf(Gen.Elements(Specials), ArbMap.Default.GeneratorFor<double>())
+                                           select (op, c)).ToArbitrary(),
+            (xs, ys, pick) =>
+            {
+                var (opIndex, c) = pick;
+                var n = Math.Min(xs.Length, ys.Length);
+                var op = (CompareOp)opIndex;
+                var x = xs.AsSpan(0, n);
+                var y = ys.AsSpan(0, n);
+                var scalar = new byte[n];
+                var ofConstant = new byte[n];
+                CompareKernel.CompareScalar(op, x, y, scalar);
+                CompareKernel.CompareScalar(op, x, Enumerable.Repeat(c, n).ToArray(), ofConstant);
+                foreach (var width in new[] { 256, 128, 0 })
+                {
+                    var columns = new byte[n];
+                    var constant = new byte[n];
+                    CompareKernel.Compare(op, x, new CompareKernel.Column(y), columns, width);
+                    CompareKernel.Compare(op, x, new CompareKernel.Constant(c), constant, width);
+                    if (!columns.AsSpan().SequenceEqual(scalar) || !constant.AsSpan().SequenceEqual(ofConstant)) return false;
+                }
+                return true;
+            });
+
+    [Fact]
+    public void ARightSideShorterThanTheLeftIsRefused()
+    {
+        var result = new byte[5];
+        Assert.Throws<ArgumentException>(() => CompareKernel.Compare(CompareOp.Less, [1, 2, 3, 4, 5], [1, 2, 3, 4], result));
+        Assert.Throws<ArgumentException>(() => CompareKernel.Compare(CompareOp.Less, [1, 2, 3, 4, 5], 1.0, new byte[4]));
     }
 
     [Fact]
