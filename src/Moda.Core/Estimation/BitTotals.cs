@@ -13,7 +13,7 @@ internal static class BitTotals
 {
     /// <summary>
     /// The totals, added to what <paramref name="totals"/> holds. Up to eight dimensions, a
-    /// unit's eight totals are kept in two vectors while its rows go by, each row adding its value
+    /// unit's eight totals are kept in eight vector lanes (<see cref="IEightLanes{TSelf}"/>) while its rows go by, each row adding its value
     /// to the lanes of its bits (and exact zeros to the others, which changes no sum: totals of
     /// non-negative values are never −0), so every total takes its rows in row order, exactly as
     /// the one-bit-at-a-time loop adds them.
@@ -68,7 +68,7 @@ internal static class BitTotals
 
     /// <summary>
     /// Adds <paramref name="value"/> to row[j] for every bit j set in <paramref name="bits"/>. A
-    /// row of at least eight totals (the caller pads the last) takes it in two vector adds, exact
+    /// row of at least eight totals (the caller pads the last) takes it in vector adds of eight lanes, exact
     /// zeros into the lanes of bits not set, as <see cref="Add"/> does.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -102,7 +102,7 @@ internal static class BitTotals
     /// <summary>
     /// For rows r in order: totals[j · units + unit[r]] += values[r · d + j] · f[class[r] · d + j]
     /// for each dimension j &lt; d whose f is not zero. Up to eight dimensions a unit's totals ride
-    /// in two vectors while its rows go by (lanes of a zero f add exact zeros), so each total takes
+    /// in eight vector lanes while its rows go by (lanes of a zero f add exact zeros), so each total takes
     /// the same products in the same order as <see cref="AddProductsByDimension"/>. Needs
     /// <paramref name="values"/> and <paramref name="f"/> padded with eight elements past the last row's and class's.
     /// </summary>

@@ -7,7 +7,8 @@ namespace Moda.Estimation;
 /// order, that its figure alone would take: results are the same to the bit whatever the width.
 /// The kernels that use it are generic over the layout (<see cref="Lanes256"/> where 256-bit
 /// vectors are accelerated, <see cref="Lanes128"/> elsewhere, e.g. ARM64's AdvSimd), and the JIT
-/// makes a copy of each for each layout, with no calls left.
+/// makes a copy of each for each layout, with no calls left. (One 512-bit vector was tried where
+/// AVX-512 is: no faster on Zen 4, which splits it into two 256-bit halves; benchmarks/README.md.)
 /// </summary>
 internal interface IEightLanes<TSelf> where TSelf : struct, IEightLanes<TSelf>
 {
