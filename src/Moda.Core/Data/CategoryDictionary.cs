@@ -84,9 +84,26 @@ public sealed class CategoryDictionary
     /// </summary>
     public void GetOrAddAll(CategoryDictionary other, Span<int> codes)
     {
+        if (codes.Length < other.Count) throw new ArgumentException("one code per value of the other dictionary", nameof(codes));
+        GetOrAddAhead(other, new EveryCode(other.Count), codes);
+    }
+
+    /// <summary>
+    /// The values of <paramref name="other"/>'s codes <paramref name="otherCodes"/>, in order,
+    /// looked up or added here, as <see cref="GetOrAddAll"/> does; their codes here go to
+    /// <paramref name="codes"/>. A negative code (missing) stays as it is.
+    /// </summary>
+    public void GetOrAddMany(CategoryDictionary other, ReadOnlySpan<int> otherCodes, Span<int> codes)
+    {
+        if (codes.Length < otherCodes.Length) throw new ArgumentException("one code per code asked for", nameof(codes));
+        GetOrAddAhead(other, new GivenCodes(otherCodes, other.Count), codes);
+    }
+
+    // GetOrAdd for a run of the other's codes, each value's slot fetched a few values ahead.
+    private void GetOrAddAhead<TCodes>(CategoryDictionary other, TCodes asked, Span<int> codes) where TCodes : ICodes, allows ref struct
+    {
         const int Ahead = 8;
-        var n = other.Count;
-        if (codes.Length < n) throw new ArgumentException("one code per value of the other dictionary", nameof(codes));
+        var n = asked.Count;
         Span<uint> hashes = stackalloc uint[Ahead];
         for (var i = 0; i < n + Ahead; i++)
         {
@@ -94,18 +111,54 @@ public sealed class CategoryDictionary
             var at = i - Ahead;
             if (at >= 0)
             {
-                var value = other.Utf8(at);
-                var h = hashes[at % Ahead];
-                var code = Probe(value, h, out var empty);
-                codes[at] = code >= 0 ? code : Add(value, h, empty);
+                var theirs = asked[at];
+                if (theirs < 0) codes[at] = theirs;
+                else
+                {
+                    var value = other.Utf8(theirs);
+                    var h = hashes[at % Ahead];
+                    var code = Probe(value, h, out var empty);
+                    codes[at] = code >= 0 ? code : Add(value, h, empty);
+                }
             }
-            if (i < n)
+            if (i < n && asked[i] >= 0)
             {
-                var hash = Hash(other.Utf8(i));
+                var hash = Hash(other.Utf8(asked[i]));
                 hashes[i % Ahead] = hash;
                 Prefetch(hash);
             }
         }
+    }
+
+    // The codes GetOrAddAhead takes: every code of a dictionary, or some of them.
+    private interface ICodes
+    {
+        int Count { get; }
+
+        int this[int i] { get; }
+    }
+
+    private readonly struct EveryCode(int count) : ICodes
+    {
+        public int Count => count;
+
+        public int this[int i] => i;
+    }
+
+    private readonly ref struct GivenCodes : ICodes
+    {
+        private readonly ReadOnlySpan<int> _codes;
+
+        public GivenCodes(ReadOnlySpan<int> codes, int count)
+        {
+            foreach (var c in codes)
+                if (c >= count) throw new ArgumentOutOfRangeException(nameof(codes), c, $"the other dictionary has {count} values");
+            _codes = codes;
+        }
+
+        public int Count => _codes.Length;
+
+        public int this[int i] => _codes[i];
     }
 
     // Asks for the cache line of a hash's first slot (a hint: the table may grow before it is read).

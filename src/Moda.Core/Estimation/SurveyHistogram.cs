@@ -344,11 +344,11 @@ public sealed partial class SurveyHistogram
             CollectionsMarshal.AsSpan(_strataChildren)[strata[h]] += other._strataChildren[h];
         }
         var units = new int[other.UnitCount];
+        var psus = PsuCodesOf(other);
         for (var u = 0; u < units.Length; u++)
         {
             var stratumIndex = strata[other._unitStratum[u]];
-            units[u] = other._rowUnits ? NewUnit(stratumIndex, other._unitPsu[u])
-                : Unit(stratumIndex, Recode(ClusterDictionary, other.ClusterDictionary, other._unitPsu[u]));
+            units[u] = other._rowUnits ? NewUnit(stratumIndex, other._unitPsu[u]) : Unit(stratumIndex, psus[u]);
             if (other.IndicatorTotals(u) is { } totals)
             {
                 var mine = Indicators(units[u]);
@@ -376,6 +376,18 @@ public sealed partial class SurveyHistogram
         _segmentEntries += other.EntryCount;
         Rows += other.Rows;
         Unassigned += other.Unassigned;
+    }
+
+    // The other's units' PSU codes in this histogram's cluster dictionary: looked up all at once
+    // (GetOrAddMany fetches each value's slot ahead), for a census file's dictionary of PSUs is
+    // mostly outside the caches and one miss per unit made most of a merge's time.
+    private int[] PsuCodesOf(SurveyHistogram other)
+    {
+        var theirs = CollectionsMarshal.AsSpan(other._unitPsu);
+        if (other._rowUnits || ReferenceEquals(ClusterDictionary, other.ClusterDictionary)) return theirs.ToArray();
+        var codes = new int[theirs.Length];
+        ClusterDictionary!.GetOrAddMany(other.ClusterDictionary!, theirs, codes);
+        return codes;
     }
 
     // outer ∘ inner: a segment's numbers renumbered twice.

@@ -64,6 +64,39 @@ public class CategoryDictionaryProperties
                 .Label($"codes {string.Join(",", codes)}, expected {string.Join(",", expected)}");
         });
 
+    [Property(MaxTest = 200)]
+    public Property AddingSomeOfAnotherDictionarysCodesGivesTheCodesOfAddingThemOneByOne() =>
+        Prop.ForAll(Gen.ListOf(Value()).ToArbitrary(), Gen.NonEmptyListOf(Value()).ToArbitrary(), Gen.ListOf(Gen.Choose(-1, 40)).ToArbitrary(),
+            (mine, theirs, picks) =>
+            {
+                var other = new CategoryDictionary();
+                foreach (var v in theirs) other.GetOrAdd(v.AsSpan());
+                // Codes of the other's values, repeats and missing (−1) among them, in any order.
+                var asked = picks.Select(p => p < 0 ? -1 : p % other.Count).ToArray();
+                CategoryDictionary Start()
+                {
+                    var d = new CategoryDictionary();
+                    foreach (var v in mine) d.GetOrAdd(v.AsSpan());
+                    return d;
+                }
+                var one = Start();
+                var expected = asked.Select(c => c < 0 ? c : one.GetOrAdd(other, c)).ToArray();
+                var many = Start();
+                var codes = new int[asked.Length];
+                many.GetOrAddMany(other, asked, codes);
+                return (codes.SequenceEqual(expected) && many.Values.SequenceEqual(one.Values))
+                    .Label($"codes {string.Join(",", codes)}, expected {string.Join(",", expected)}");
+            });
+
+    [Fact]
+    public void ACodeTheOtherDictionaryDoesNotHaveIsRefused()
+    {
+        var other = new CategoryDictionary();
+        other.GetOrAdd("a".AsSpan());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CategoryDictionary().GetOrAddMany(other, [0, 1], new int[2]));
+        Assert.Throws<ArgumentException>(() => new CategoryDictionary().GetOrAddMany(other, [0, 0], new int[1]));
+    }
+
     [Fact]
     public void ValuesOfEveryLengthSurvivePagesAndGrowth()
     {
