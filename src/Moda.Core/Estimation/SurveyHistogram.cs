@@ -382,11 +382,11 @@ public sealed partial class SurveyHistogram
     // is its own unit): looked up all at once, GetOrAddMany fetching each value's slot ahead, for
     // a census file's dictionary of PSUs is mostly outside the caches, and one miss per unit made
     // a third of a merge's time at 10M children.
-    private int[] PsuCodesOf(SurveyHistogram other)
+    private ReadOnlySpan<int> PsuCodesOf(SurveyHistogram other)
     {
         if (other._rowUnits) return [];
         var theirs = CollectionsMarshal.AsSpan(other._unitPsu);
-        if (ReferenceEquals(ClusterDictionary, other.ClusterDictionary)) return theirs.ToArray();
+        if (ReferenceEquals(ClusterDictionary, other.ClusterDictionary)) return theirs; // the same codes (other is not this)
         var codes = new int[theirs.Length];
         ClusterDictionary!.GetOrAddMany(other.ClusterDictionary!, theirs, codes);
         return codes;
