@@ -89,6 +89,7 @@ public static class HistogramBuilder
         classifier.Classify(batch);
         var partial = new SurveyHistogram(plan, path, rowUnits, sizes.Entries(batch.Count), sizes.Patterns);
         partial.Add(batch, classifier);
+        partial.ReturnKeyTable();
         sizes.Observe(batch.Count, partial);
         return partial;
     }

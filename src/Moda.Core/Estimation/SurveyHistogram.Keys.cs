@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Moda.Deprivation;
 
 namespace Moda.Estimation;
@@ -15,6 +16,7 @@ public sealed partial class SurveyHistogram
     private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(PatternKeys.MaxKeys, 16);
     private readonly PatternKeys _keys;      // when they fit, every pattern is found by its key in _keyed
     private int[] _keyed = [];               // key → pattern + 1, from KeyTables when first needed
+    private readonly List<int> _patternKeys;      // where patterns are found by key: each pattern's key, as Patterns
 
     // Each row's pattern, -1 for a row in no age group (those are counted), in a histogram whose
     // patterns are not found by key.
@@ -53,7 +55,15 @@ public sealed partial class SurveyHistogram
         return new Pattern(group, deprived, observed, monetary);
     }
 
-    private int[] KeyTable() => _keyed.Length > 0 ? _keyed : _keyed = KeyTables.Rent(_keys.Space);
+    // The key table, rented when first needed after it was given back (ReturnKeyTable), with the
+    // slots of the patterns made so far set again.
+    private int[] KeyTable()
+    {
+        if (_keyed.Length > 0) return _keyed;
+        _keyed = KeyTables.Rent(_keys.Space);
+        for (var p = 0; p < _patternKeys.Count; p++) _keyed[_patternKeys[p]] = p + 1;
+        return _keyed;
+    }
 
     // The pattern of a key (made, at the end of Patterns, when first met).
     private int PatternOfKey(int[] table, int key) => PatternOfKeyIndex(ref table[key], key);
@@ -64,16 +74,20 @@ public sealed partial class SurveyHistogram
         if (slot == 0)
         {
             Patterns.Add(PatternOfKey(key));
+            _patternKeys.Add(key);
             slot = Patterns.Count;
         }
         return slot - 1;
     }
 
-    // A histogram merged into another or released adds no more rows: its key table is cleared and pooled.
-    private void ReturnKeyTable()
+    // Clears the slots the patterns set and pools the table: when the histogram is merged into
+    // another or released, and after a partial's one batch (HistogramBuilder.Fill), on the thread
+    // that filled it, whose caches hold the slots (a merge on another core fetched each slot's
+    // line from that core's). A later Add or merge rents a table again.
+    internal void ReturnKeyTable()
     {
         if (_keyed.Length == 0) return;
-        foreach (var p in Patterns) _keyed[_keys.Key(p.Group, p.Deprived, p.Observed, p.Monetary)] = 0; // every pattern's key has a slot
+        foreach (var key in CollectionsMarshal.AsSpan(_patternKeys)) _keyed[key] = 0;
         KeyTables.Return(_keyed);
         _keyed = [];
     }
@@ -86,11 +100,7 @@ public sealed partial class SurveyHistogram
         for (var i = 0; i < map.Length; i++)
         {
             var p = other.Patterns[i];
-            if (table is null) map[i] = PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary);
-            else
-            {
-                map[i] = PatternOfKey(table, _keys.Key(p.Group, p.Deprived, p.Observed, p.Monetary));
-            }
+            map[i] = table is null ? PatternIndex(p.Group, p.Deprived, p.Observed, p.Monetary) : PatternOfKey(table, other._patternKeys[i]);
         }
         return map;
     }

@@ -95,6 +95,7 @@ public sealed partial class SurveyHistogram
         }
         _packPatterns = plan.DimensionNames.Count <= 28 && plan.Groups.Count <= 16;
         _keys = PatternKeys.Of(plan);
+        _patternKeys = new List<int>(_keys.Fit ? Patterns.Capacity : 0);
         if (plan.GroupBySlots.Count > 4)
             throw new Configuration.ModaConfigurationException("groupBy", "at most 4 breakdown columns are supported in one run");
         if (plan.GroupBySlots.Count == 0) Cells.Add([]); // the one cell when there are no breakdowns

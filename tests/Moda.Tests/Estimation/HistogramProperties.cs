@@ -17,7 +17,9 @@ namespace Moda.Tests.Estimation;
 /// its own PSU (no cluster column), per (stratum, county, pattern) and with their squared weight
 /// too; with clusters the squared weights are not kept, and read NaN.
 /// Entry columns and run sums come from pools (dirty: a histogram merged into another gives its
-/// open run's sums back as they are), and each case gives its own back.
+/// open run's sums back as they are), and each case gives its own back. Key tables are given back
+/// between batches too, as the pipeline gives a partial's back once it is filled, so each pattern
+/// is still made once.
 /// </summary>
 public class HistogramProperties
 {
@@ -74,13 +76,18 @@ public class HistogramProperties
                     expected.TryGetValue(key, out var sum);
                     expected[key] = (sum.W + rows[r].Weight, sum.W2 + rows[r].Weight * rows[r].Weight, sum.N + 1);
                 }
-                if (!merged) total!.Add(batch, classifier);
+                if (!merged)
+                {
+                    total!.Add(batch, classifier);
+                    if (b % 3 == 1) total.ReturnKeyTable(); // given back between batches: the next Add rents one again
+                }
                 else
                 {
                     // Sized as the pipeline sizes partials, and every other one too small, so that it grows.
                     var partial = new SurveyHistogram(plan, "test.csv", expectedEntries: partialSizes.Entries(rows.Length) / (1 + b % 2 * 3),
                                                       expectedPatterns: partialSizes.Patterns / (1 + b % 2 * 3));
                     partial.Add(batch, classifier);
+                    if (b % 2 == 0) partial.ReturnKeyTable(); // as HistogramBuilder.Fill does: the merge rents one again
                     partialSizes.Observe(rows.Length, partial);
                     partials.Add(partial);
                 }
@@ -118,7 +125,9 @@ public class HistogramProperties
             // Released, its columns go back to the pools the next cases' histograms take theirs from
             // (arrays of any length a pool has: every column must still hold every entry).
             total.ReleaseEntries();
-            return total.EntryCount == 0 && total.Rows == children.Length && total.HasSquares == !clustered &&
+            // Each pattern once: a key table rented again knows the patterns made before it.
+            return total.Patterns.Distinct().Count() == total.Patterns.Count &&
+                total.EntryCount == 0 && total.Rows == children.Length && total.HasSquares == !clustered &&
                 actual.Count == expected.Count && expected.All(kv =>
                 actual.TryGetValue(kv.Key, out var a) && a.N == kv.Value.N && Math.Abs(a.W - kv.Value.W) <= 1e-9 * (1 + kv.Value.W) &&
                 (clustered ? double.IsNaN(a.W2) : Math.Abs(a.W2 - kv.Value.W2) <= 1e-9 * (1 + kv.Value.W2)));
