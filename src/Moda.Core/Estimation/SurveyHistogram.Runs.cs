@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Moda.Data;
@@ -48,9 +49,15 @@ public sealed partial class SurveyHistogram
         var t = _touchedCount;
         for (var r = start; r < end;)
         {
-            r = weight.IsEmpty ? SumRows<No, No>(slots, weight, table, _sums, default, _touched, r, end, ref t)
-                : HasSquares ? SumRows<Yes, Yes>(slots, weight, table, _sums, _squares, _touched, r, end, ref t)
-                : SumRows<Yes, No>(slots, weight, table, _sums, default, _touched, r, end, ref t);
+            r = (table is not null, weight.IsEmpty, HasSquares) switch
+            {
+                (true, true, _) => SumRows<Yes, No, No>(slots, weight, table, _sums, default, _touched, r, end, ref t),
+                (true, false, true) => SumRows<Yes, Yes, Yes>(slots, weight, table, _sums, _squares, _touched, r, end, ref t),
+                (true, false, false) => SumRows<Yes, Yes, No>(slots, weight, table, _sums, default, _touched, r, end, ref t),
+                (false, true, _) => SumRows<No, No, No>(slots, weight, table, _sums, default, _touched, r, end, ref t),
+                (false, false, true) => SumRows<No, Yes, Yes>(slots, weight, table, _sums, _squares, _touched, r, end, ref t),
+                (false, false, false) => SumRows<No, Yes, No>(slots, weight, table, _sums, default, _touched, r, end, ref t),
+            };
             if (r == end) break;
             NewPattern(table!, slots[r], t); // the row's key has no pattern yet: its row goes again
         }
@@ -58,42 +65,52 @@ public sealed partial class SurveyHistogram
     }
 
     // AddRun's loop, rows [r, end), stopping at a key without a pattern (returned; end when none).
-    // A method of its own without calls, and indexed by refs, so that it needs no spills: the
-    // caller keeps every index in range (patterns below the sums' length, AddRun's room for
-    // touched patterns, keys below the table's length; the table is checked all the same).
-    // One copy for each of weighted or not and summing squares or not (the JIT makes each its own).
-    private static int SumRows<TWeighted, TSquares>(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int[]? table, Span<RunSum> sums,
-        Span<double> squares, Span<int> touched, int r, int end, ref int touchedCount) where TWeighted : struct, IFlag where TSquares : struct, IFlag
+    // A method of its own without calls, indexed by refs and native-sized indices (no sign
+    // extension a row), so that it needs no spills: the caller keeps every index in range
+    // (patterns below the sums' length, AddRun's room for touched patterns; keys are checked
+    // against the table's length, held in a register). One copy for each of keyed or not,
+    // weighted or not and summing squares or not (the JIT makes each its own, with no test of
+    // them a row): about 16 instructions a row, at 10M children a fifth of the kernel's time.
+    private static int SumRows<TKeyed, TWeighted, TSquares>(ReadOnlySpan<int> slots, ReadOnlySpan<double> weight, int[]? table, Span<RunSum> sums,
+        Span<double> squares, Span<int> touched, int r, int end, ref int touchedCount)
+        where TKeyed : struct, IFlag where TWeighted : struct, IFlag where TSquares : struct, IFlag
     {
         if ((uint)end > (uint)slots.Length || (TWeighted.On && (uint)end > (uint)weight.Length)) throw new ArgumentOutOfRangeException(nameof(end));
         if (TSquares.On && squares.Length < sums.Length) throw new ArgumentOutOfRangeException(nameof(squares));
-        var t = touchedCount;
         ref var slot = ref MemoryMarshal.GetReference(slots);
         ref var w0 = ref MemoryMarshal.GetReference(weight);
         ref var sum0 = ref MemoryMarshal.GetReference(sums);
         ref var square0 = ref MemoryMarshal.GetReference(squares);
         ref var touched0 = ref MemoryMarshal.GetReference(touched);
-        for (; r < end; r++)
+        ref var table0 = ref TKeyed.On ? ref MemoryMarshal.GetArrayDataReference(table!) : ref Unsafe.NullRef<int>();
+        var keys = TKeyed.On ? (nuint)table!.Length : 0;
+        nint t = touchedCount;
+        nint i = r;
+        for (; i < end; i++)
         {
-            var p = Unsafe.Add(ref slot, r);
+            var p = Unsafe.Add(ref slot, i);
             if (p < 0) continue;
-            if (table is not null)
+            if (TKeyed.On)
             {
-                p = table[p] - 1;
+                if ((nuint)(uint)p >= keys) ThrowKeyOutOfRange(p);
+                p = Unsafe.Add(ref table0, (nint)(uint)p) - 1;
                 if (p < 0) break;
             }
-            var w = TWeighted.On ? Unsafe.Add(ref w0, r) : 1.0;
-            ref var sum = ref Unsafe.Add(ref sum0, p);
+            var w = TWeighted.On ? Unsafe.Add(ref w0, i) : 1.0;
+            ref var sum = ref Unsafe.Add(ref sum0, (nint)(uint)p);
             var n = sum.N;
             Unsafe.Add(ref touched0, t) = p;
             t += n == 0 ? 1 : 0;
             sum.W += w;
-            if (TSquares.On) Unsafe.Add(ref square0, p) += w * w;
+            if (TSquares.On) Unsafe.Add(ref square0, (nint)(uint)p) += w * w;
             sum.N = n + 1;
         }
-        touchedCount = t;
-        return r;
+        touchedCount = (int)t;
+        return (int)i;
     }
+
+    [DoesNotReturn]
+    private static void ThrowKeyOutOfRange(int key) => throw new ArgumentOutOfRangeException(nameof(key), key, "a pattern key beyond the key table");
 
     // A key met for the first time in this histogram: its pattern, made, with a record for it
     // (the open run's first `touched` records move when the sums grow).
