@@ -172,6 +172,7 @@ public class BandwidthBaseline
         {
             _ready[b].Wait();
             total.Merge(_partials[b]!);
+            _partials[b] = null; // garbage once merged, as the pipeline drops a folded result (kept, it was copied by every collection)
         }
         Task.WaitAll(workers);
         Array.Clear(_partials);
