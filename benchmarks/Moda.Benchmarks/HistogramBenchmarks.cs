@@ -7,7 +7,8 @@ namespace Moda.Benchmarks;
 
 /// <summary>
 /// The sufficient statistic: <see cref="SurveyHistogram.Add"/> of pre-classified in-memory batches
-/// (one partial histogram per 65,536-row chunk, sized for it, as the pipeline's workers make them),
+/// (one partial histogram per 65,536-row chunk, made by the workers' own
+/// <c>HistogramBuilder.Filled</c>: sized by the partials before it, its key table given back),
 /// <see cref="SurveyHistogram.Merge"/> of those partials in file order (made afresh before each
 /// iteration, as a merged partial's entries belong to its total; the merge keeps them
 /// where they are), and the same followed by <see cref="SurveyHistogram.ToEntries"/>, where the
@@ -54,12 +55,7 @@ public class HistogramBenchmarks
     {
         _partials = new SurveyHistogram[_batches.Length];
         var sizes = new PartialSizes();
-        for (var i = 0; i < _batches.Length; i++)
-        {
-            _partials[i] = new SurveyHistogram(_plan, _path, expectedEntries: sizes.Entries(_batches[i].Count), expectedPatterns: sizes.Patterns);
-            _partials[i].Add(_batches[i], _classified[i]);
-            sizes.Observe(_batches[i].Count, _partials[i]);
-        }
+        for (var i = 0; i < _batches.Length; i++) _partials[i] = HistogramBuilder.Filled(_batches[i], _classified[i], _path, _plan, rowUnits: false, sizes);
     }
 
     /// <summary>A fresh partial histogram per batch, filled with its rows (and released, so its pooled columns serve the next).</summary>
@@ -67,12 +63,10 @@ public class HistogramBenchmarks
     public long Add()
     {
         long entries = 0;
-        var sizes = new PartialSizes();   // sized as the pipeline sizes them
+        var sizes = new PartialSizes();
         for (var i = 0; i < _batches.Length; i++)
         {
-            var partial = new SurveyHistogram(_plan, _path, expectedEntries: sizes.Entries(_batches[i].Count), expectedPatterns: sizes.Patterns);
-            partial.Add(_batches[i], _classified[i]);
-            sizes.Observe(_batches[i].Count, partial);
+            var partial = HistogramBuilder.Filled(_batches[i], _classified[i], _path, _plan, rowUnits: false, sizes); // as the pipeline's workers fill them
             entries += partial.EntryCount;
             partial.ReleaseEntries();
         }
