@@ -16,7 +16,7 @@ public sealed partial class SurveyHistogram
     private static readonly ArrayPool<int> KeyTables = ArrayPool<int>.Create(PatternKeys.MaxKeys, 16);
     private readonly PatternKeys _keys;      // when they fit, every pattern is found by its key in _keyed
     private int[] _keyed = [];               // key → pattern + 1, from KeyTables when first needed
-    private readonly List<int> _patternKeys;      // where patterns are found by key: each pattern's key, as Patterns
+    private readonly List<int> _patternKeys; // where patterns are found by key: each pattern's key, as Patterns
 
     // Each row's pattern, -1 for a row in no age group (those are counted), in a histogram whose
     // patterns are not found by key.
@@ -81,7 +81,7 @@ public sealed partial class SurveyHistogram
     }
 
     // Clears the slots the patterns set and pools the table: when the histogram is merged into
-    // another or released, and after a partial's one batch (HistogramBuilder.Fill), on the thread
+    // another or released, and after a partial's one batch (HistogramBuilder.Filled), on the thread
     // that filled it, whose caches hold the slots (a merge on another core fetched each slot's
     // line from that core's). A later Add or merge rents a table again.
     internal void ReturnKeyTable()
