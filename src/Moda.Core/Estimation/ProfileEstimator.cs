@@ -195,7 +195,7 @@ public sealed partial class ProfileEstimator
             () => distribution = Distribution(classes, maxD),
             () => indicators = IndicatorRates(d, dims, dimensionRates, indicatorEstimates),
             () => group = _plan.GroupByNames.Count == 0 ? null : GroupOf(classes, cuts));
-        if (!_squares) LetGo(ref classes);
+        if (!_squares) LetGo(ref classes, classes.Bytes);
         Parallel.Invoke(
             () => breakdowns = Breakdowns(rows, dims, deprivedBits, cuts, group),
             () => monetary = _plan.Monetary is null ? null : Monetary(rows, d, cuts, maxD),
@@ -204,7 +204,7 @@ public sealed partial class ProfileEstimator
         if (_squares)
         {
             group = null; // it held the table too
-            LetGo(ref classes);
+            LetGo(ref classes, classes.Bytes);
         }
 
         return new GroupResult
@@ -402,7 +402,7 @@ public sealed partial class ProfileEstimator
             combinations.Add(new CombinationShare(Bits(masks[k]).Select(j => _plan.DimensionNames[j]).ToArray(),
                 Engine.Share(_table, RowsOf(k), b)));
         }
-        Spent(sizeof(int) * (long)byMask.Length);
+        LetGo(ref byMask, sizeof(int) * (long)byMask.Length); // RowsOf captures it
         return combinations.OrderByDescending(c => c.Share.Value).ThenBy(c => c.Dimensions.Count)
             .ThenBy(c => string.Join("+", c.Dimensions), StringComparer.Ordinal).ToArray();
     }
@@ -481,7 +481,7 @@ public sealed partial class ProfileEstimator
             else
                 for (var i = 0; i < groups.Length; i++) Value(i, Environment.ProcessorCount);
             result[_plan.GroupByNames[b]] = values.OrderBy(v => v.Value, NaturalComparer.Instance).ToArray();
-            Spent(sizeof(int) * groups.Sum(g => (long)g.Rows.Length));
+            LetGo(ref groups, sizeof(int) * groups.Sum(g => (long)g.Rows.Length)); // Value captures it
         }
         return result;
     }
@@ -495,6 +495,7 @@ public sealed partial class ProfileEstimator
     // it costs far less than building them did, and none is made below census scale. (An
     // aggressive collection, which gives the freed regions back to the system, lowered the peak
     // by 0-0.1 GB more, and cost 0.5-1 s in page faults as later tables took the memory again.)
+    // The caller must no longer hold the table: one held by a captured variable goes through LetGo.
     private void Spent(long tableBytes)
     {
         if (Interlocked.Add(ref _spentBytes, tableBytes) < SpentBeforeCollection) return;
@@ -504,14 +505,14 @@ public sealed partial class ProfileEstimator
 
     private const long SpentBeforeCollection = 64L << 20;
 
-    // A domain's class table, spent: the variable that held it is cleared first, and only then is
-    // the table counted. The lambdas above capture that variable, so a collection that Spent made
-    // while it still held the table kept the table (248 MB at 10M children of the Hubei layout)
-    // until the next 64 MB were spent.
-    private void LetGo(ref ClassTotals classes)
+    // Spent for a table a variable captured by a lambda or local function holds: the variable is
+    // cleared first, and only then is the table counted. The collection Spent may make cannot free
+    // what is still held, and a captured variable holds its table to the method's end (the
+    // domain's class table, 248 MB at 10M children of the Hubei layout, was kept until the next
+    // 64 MB were spent). A plain local needs none: it is dead after its last use.
+    private void LetGo<T>(ref T held, long bytes) where T : class
     {
-        var bytes = classes.Bytes;
-        classes = null!;
+        held = null!;
         Spent(bytes);
     }
 
