@@ -42,11 +42,7 @@ internal static class CompareKernel
             128 => Narrow(op, x, y, result),
             _ => 0,
         };
-        for (; i < n; i++)
-        {
-            double a = x[i], c = y.At(i);
-            result[i] = double.IsNaN(a) || double.IsNaN(c) ? Truth.Unknown : Holds(op, a, c) ? Truth.Yes : Truth.No;
-        }
+        for (; i < n; i++) result[i] = Of(op, x[i], y.At(i));
     }
 
     // Rows compared four at a time in one 256-bit vector; returns how many.
@@ -168,13 +164,12 @@ internal static class CompareKernel
     /// <summary>The reference: one element at a time.</summary>
     public static void CompareScalar(CompareOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<byte> result)
     {
-        for (var i = 0; i < x.Length; i++)
-        {
-            double a = x[i], c = y[i];
-            if (double.IsNaN(a) || double.IsNaN(c)) { result[i] = Truth.Unknown; continue; }
-            result[i] = Holds(op, a, c) ? Truth.Yes : Truth.No;
-        }
+        for (var i = 0; i < x.Length; i++) result[i] = Of(op, x[i], y[i]);
     }
+
+    // One row's truth: Unknown where either side is missing (NaN), else whether op holds.
+    private static byte Of(CompareOp op, double a, double c) =>
+        double.IsNaN(a) || double.IsNaN(c) ? Truth.Unknown : Holds(op, a, c) ? Truth.Yes : Truth.No;
 
     /// <summary><paramref name="a"/> op <paramref name="c"/>, for numbers that are not missing.</summary>
     public static bool Holds(CompareOp op, double a, double c) => op switch
